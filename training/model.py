@@ -140,7 +140,7 @@ class Transformer(nn.Module):
         # query i (absolute P + i) may see keys 0..P + i
         q = torch.arange(S, device=device)[:, None] + P
         k = torch.arange(P + S, device=device)[None, :]
-        return torch.where(k <= q, 0.0, float("-inf"))
+        return torch.zeros(S, P + S, device=device).masked_fill(k > q, float("-inf"))
 
     def ar_logits(self, ids):
         S = ids.shape[1]
@@ -152,6 +152,7 @@ class Transformer(nn.Module):
         S = ids.shape[1]
         bias = None
         if key_padding_mask is not None:
-            bias = torch.where(key_padding_mask[:, None, None, :] > 0, 0.0, float("-inf"))
+            padded = key_padding_mask[:, None, None, :] == 0
+            bias = torch.zeros(padded.shape).masked_fill(padded, float("-inf"))
         raw, _ = self.hidden_logits(ids, torch.arange(S), bias)
         return torch.cat([raw[:, :1], raw[:, :-1]], dim=1)
