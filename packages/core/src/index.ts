@@ -1,0 +1,36 @@
+export { CausalLM, type CausalOutput } from "./model/CausalLM.js"
+export { Denoiser } from "./model/Denoiser.js"
+export { ModelError } from "./model/ModelError.js"
+export type { LogitsBatch, TokenBatch } from "./model/Tensors.js"
+export type { TokenIds } from "./model/TokenIds.js"
+
+export { makeRng, type Rng } from "./random/Rng.js"
+
+export { maskTokens, type MaskedSequence } from "./schedule/maskTokens.js"
+export { numTransferTokens } from "./schedule/numTransferTokens.js"
+export { EPS, pMask } from "./schedule/pMask.js"
+
+export { type LikelihoodBound, likelihoodBound, type LikelihoodBoundOptions } from "./loss/likelihoodBound.js"
+export { crossEntropy, logSoftmax, logSumExp } from "./loss/logSoftmax.js"
+export { pretrainingLoss } from "./loss/pretrainingLoss.js"
+export { sftLoss } from "./loss/sftLoss.js"
+
+export { ArParams } from "./params/ArParams.js"
+export { decodeParams, toInvalidParams } from "./params/decodeParams.js"
+export { DiffusionParams, Remasking } from "./params/DiffusionParams.js"
+export { InvalidParams } from "./params/InvalidParams.js"
+export * from "./params/limits.js"
+
+export { arGenerate } from "./sampling/arGenerate.js"
+export { collectResult } from "./sampling/collectResult.js"
+export { diffusionGenerate } from "./sampling/diffusionGenerate.js"
+export {
+  advance,
+  denoiserInput,
+  type DiffusionPlan,
+  diffusionResult,
+  type DiffusionState,
+  startDiffusion,
+} from "./sampling/DiffusionState.js"
+export type { FinishReason, Frame, GenerationEvent, GenerationResult } from "./sampling/GenerationEvent.js"
+export { generationStream, type SamplerMachine } from "./sampling/generationStream.js"

@@ -1,0 +1,171 @@
+import { Effect } from "effect"
+import type { LogitsBatch, TokenBatch } from "../model/Tensors.js"
+import type { TokenIds } from "../model/TokenIds.js"
+import { DiffusionParams } from "../params/DiffusionParams.js"
+import { decodeParams } from "../params/decodeParams.js"
+import type { InvalidParams } from "../params/InvalidParams.js"
+import { makeRng, type Rng } from "../random/Rng.js"
+import { numTransferTokens } from "../schedule/numTransferTokens.js"
+import { classifierFreeGuidance } from "./classifierFreeGuidance.js"
+import type { FinishReason, Frame, GenerationResult } from "./GenerationEvent.js"
+import { predictPosition } from "./predictPosition.js"
+import { type Candidate, selectCommits } from "./selectCommits.js"
+import { validatePrompt } from "./validatePrompt.js"
+
+/** What stays fixed during one diffusion generation. */
+export interface DiffusionPlan {
+  readonly params: DiffusionParams
+  readonly ids: TokenIds
+  readonly promptLength: number
+  readonly blockLength: number
+  readonly blocks: number
+  /** Tokens committed by each step of a block (unused with a threshold). */
+  readonly schedule: ReadonlyArray<number>
+}
+
+/**
+ * The diffusion sampler between two model calls. Immutable: `advance` returns a new state.
+ * Without a KV cache every step is one model call, so nfe = steps = committedPerStep.length.
+ */
+export interface DiffusionState {
+  readonly plan: DiffusionPlan
+  /** Prompt ++ genLength positions; masked ones hold the mask id. */
+  readonly canvas: Int32Array
+  readonly block: number
+  readonly stepInBlock: number
+  readonly committedPerStep: ReadonlyArray<number>
+  readonly rng: Rng
+  readonly finishReason: FinishReason | undefined
+}
+
+/** Validates the request and lays out the canvas: prompt followed by genLength mask tokens. */
+export const startDiffusion = (
+  promptIds: Int32Array,
+  params: DiffusionParams,
+  ids: TokenIds,
+): Effect.Effect<DiffusionState, InvalidParams> =>
+  Effect.gen(function*() {
+    const valid = yield* decodeParams(DiffusionParams)(params)
+    yield* validatePrompt(promptIds, ids)
+    const blockLength = valid.blockLength ?? valid.genLength
+    const blocks = valid.genLength / blockLength
+    const canvas = new Int32Array(promptIds.length + valid.genLength).fill(ids.maskId)
+    canvas.set(promptIds)
+    return {
+      plan: {
+        params: valid,
+        ids,
+        promptLength: promptIds.length,
+        blockLength,
+        blocks,
+        schedule: numTransferTokens(blockLength, valid.steps / blocks),
+      },
+      canvas,
+      block: 0,
+      stepInBlock: 0,
+      committedPerStep: [],
+      rng: makeRng(valid.seed),
+      finishReason: undefined,
+    }
+  })
+
+/**
+ * The model input for the next step: the canvas, and with classifier-free guidance a second row,
+ * the same canvas with the prompt masked. Position 0 stays as it is: it is the BOS anchor.
+ */
+export const denoiserInput = ({ plan, canvas }: DiffusionState): TokenBatch => {
+  if (plan.params.cfgScale === 0) return { ids: canvas, batch: 1, length: canvas.length }
+  const unconditional = canvas.slice()
+  unconditional.fill(plan.ids.maskId, 1, plan.promptLength)
+  const ids = new Int32Array(2 * canvas.length)
+  ids.set(canvas)
+  ids.set(unconditional, canvas.length)
+  return { ids, batch: 2, length: canvas.length }
+}
+
+/** The logits for one position in float64, guided when cfgScale > 0; the mask token can never be chosen. */
+const logitsAt = ({ data, length, vocab }: LogitsBatch, position: number, plan: DiffusionPlan): Float64Array => {
+  const row = (batchRow: number) => data.subarray((batchRow * length + position) * vocab, (batchRow * length + position + 1) * vocab)
+  const logits = plan.params.cfgScale === 0
+    ? new Float64Array(row(0))
+    : classifierFreeGuidance(row(0), row(1), plan.params.cfgScale)
+  logits[plan.ids.maskId] = -Infinity
+  return logits
+}
+
+const blockRange = (plan: DiffusionPlan, block: number): readonly [number, number] => {
+  const start = plan.promptLength + block * plan.blockLength
+  return [start, start + plan.blockLength]
+}
+
+/** Canvas index of the first end-of-text token in the generated part, if any. */
+const firstEos = (plan: DiffusionPlan, canvas: Int32Array): number | undefined => {
+  const eos = canvas.indexOf(plan.ids.eosId, plan.promptLength)
+  return eos === -1 ? undefined : eos
+}
+
+const finishReasonOf = (plan: DiffusionPlan, canvas: Int32Array, block: number): FinishReason | undefined => {
+  if (plan.params.stopAtEos) {
+    const eos = firstEos(plan, canvas)
+    if (eos !== undefined && !canvas.subarray(plan.promptLength, eos).includes(plan.ids.maskId)) return "eos"
+  }
+  return block === plan.blocks ? "length" : undefined
+}
+
+/**
+ * One denoising step from the model's logits for `denoiserInput(state)`: predict every masked
+ * position of the current block (in position order, so the random draws are reproducible), commit
+ * the scheduled number (or the threshold's choice), and move on to the next block once this one is
+ * full. Positions right of the current block never commit; committed positions never change.
+ */
+export const advance = (state: DiffusionState, logits: LogitsBatch): readonly [Frame, DiffusionState] => {
+  const { plan } = state
+  const rng = state.rng.clone()
+  const [start, end] = blockRange(plan, state.block)
+  const candidates: Array<Candidate> = []
+  for (let position = start; position < end; position++) {
+    if (state.canvas[position] !== plan.ids.maskId) continue
+    const prediction = predictPosition(logitsAt(logits, position, plan), plan.params.remasking, plan.params.temperature, rng)
+    candidates.push({ position, ...prediction })
+  }
+  const { threshold } = plan.params
+  const chosen = selectCommits(
+    candidates,
+    threshold === undefined ? { count: plan.schedule[state.stepInBlock] ?? 0 } : { threshold },
+  )
+  const canvas = state.canvas.slice()
+  for (const { position, token } of chosen) canvas[position] = token
+  const blockFull = !canvas.subarray(start, end).includes(plan.ids.maskId)
+  const block = blockFull ? state.block + 1 : state.block
+  const committedPerStep = [...state.committedPerStep, chosen.length]
+  const frame: Frame = {
+    step: state.committedPerStep.length,
+    block: state.block,
+    canvas: canvas.slice(),
+    committed: chosen.map((c) => c.position).sort((a, b) => a - b),
+    nfe: committedPerStep.length,
+  }
+  const next: DiffusionState = {
+    plan,
+    canvas,
+    block,
+    stepInBlock: blockFull ? 0 : state.stepInBlock + 1,
+    committedPerStep,
+    rng,
+    finishReason: finishReasonOf(plan, canvas, block),
+  }
+  return [frame, next]
+}
+
+/** The result of a finished generation (undefined while it is still running). */
+export const diffusionResult = ({ plan, canvas, committedPerStep, finishReason }: DiffusionState): GenerationResult | undefined => {
+  if (finishReason === undefined) return undefined
+  const end = finishReason === "eos" ? firstEos(plan, canvas) ?? canvas.length : canvas.length
+  return {
+    tokens: Array.from(canvas.subarray(plan.promptLength, end)),
+    nfe: committedPerStep.length,
+    steps: committedPerStep.length,
+    committedPerStep,
+    finishReason,
+  }
+}

@@ -1,0 +1,71 @@
+import { Effect, Stream } from "effect"
+import { CausalLM, type CausalOutput } from "../model/CausalLM.js"
+import { ModelError } from "../model/ModelError.js"
+import type { TokenIds } from "../model/TokenIds.js"
+import { ArParams } from "../params/ArParams.js"
+import { decodeParams } from "../params/decodeParams.js"
+import type { InvalidParams } from "../params/InvalidParams.js"
+import { makeRng, type Rng } from "../random/Rng.js"
+import type { FinishReason, Frame, GenerationEvent } from "./GenerationEvent.js"
+import { generationStream } from "./generationStream.js"
+import { sampleNextToken } from "./sampleNextToken.js"
+import { validatePrompt } from "./validatePrompt.js"
+
+interface ArState {
+  readonly generated: ReadonlyArray<number>
+  /** The model's cache after the last call; undefined before the prefill. */
+  readonly cache: unknown
+  readonly nfe: number
+  readonly rng: Rng
+  readonly finishReason: FinishReason | undefined
+}
+
+const expectVocabLogits = (output: CausalOutput, vocabSize: number): Effect.Effect<CausalOutput, ModelError> =>
+  output.logits.length === vocabSize
+    ? Effect.succeed(output)
+    : Effect.fail(new ModelError({ message: `expected ${vocabSize} logits, got ${output.logits.length}` }))
+
+/**
+ * Autoregressive baseline over a KV-cached `CausalLM`: the prefill yields the first token, each
+ * later token costs one `step` (nfe counts both). One Frame per token (canvas = prompt ++ generated
+ * so far), then Done, with the same result shape as `diffusionGenerate`.
+ */
+export const arGenerate = (
+  promptIds: Int32Array,
+  params: ArParams,
+  ids: TokenIds,
+): Stream.Stream<GenerationEvent, InvalidParams | ModelError, CausalLM> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const valid = yield* decodeParams(ArParams)(params)
+    yield* validatePrompt(promptIds, ids)
+    const callModel = (state: ArState) =>
+      CausalLM.use((lm) => {
+        const last = state.generated[state.generated.length - 1]
+        return last === undefined ? lm.prefill(promptIds) : lm.step(last, state.cache)
+      }).pipe(Effect.flatMap((output) => expectVocabLogits(output, ids.vocabSize)))
+    const initial: ArState = { generated: [], cache: undefined, nfe: 0, rng: makeRng(valid.seed), finishReason: undefined }
+    return generationStream(initial, {
+      result: ({ generated, nfe, finishReason }) =>
+        finishReason === undefined ? undefined : {
+          tokens: finishReason === "eos" ? generated.slice(0, -1) : generated,
+          nfe,
+          steps: generated.length,
+          committedPerStep: generated.map(() => 1),
+          finishReason,
+        },
+      step: (state) =>
+        Effect.map(callModel(state), ({ logits, cache }) => {
+          const rng = state.rng.clone()
+          const token = sampleNextToken(logits, valid, rng)
+          const generated = [...state.generated, token]
+          const finishReason: FinishReason | undefined = valid.stopAtEos && token === ids.eosId
+            ? "eos"
+            : generated.length === valid.maxTokens
+            ? "length"
+            : undefined
+          const canvas = Int32Array.from([...promptIds, ...generated])
+          const frame: Frame = { step: state.generated.length, block: 0, canvas, committed: [canvas.length - 1], nfe: state.nfe + 1 }
+          return [frame, { generated, cache, nfe: state.nfe + 1, rng, finishReason }] as const
+        }),
+    })
+  }))
