@@ -1,0 +1,29 @@
+import { Context } from "effect"
+
+export type ExecutionProviderChoice = "auto" | "cuda" | "cpu"
+
+/** Everything the worker reads from its environment, validated once at start-up. */
+export interface WorkerSettings {
+  readonly host: string
+  readonly port: number
+  readonly modelDir: string
+  readonly executionProvider: ExecutionProviderChoice
+  readonly intraOpThreads: number
+  /** `undefined` only when ALLOW_UNSIGNED=1. */
+  readonly edgeSharedSecret: string | undefined
+  readonly limits: {
+    readonly maxTokens: number
+    readonly maxSteps: number
+    readonly maxPromptTokens: number
+    readonly maxBodyBytes: number
+    readonly maxConcurrentRequests: number
+    readonly maxQueueLength: number
+    readonly retryAfterSeconds: number
+  }
+  readonly batching: {
+    readonly windowMs: number
+    readonly maxBatchRows: number
+  }
+}
+
+export class WorkerConfig extends Context.Service<WorkerConfig, WorkerSettings>()("@unmask/gpu-worker/WorkerConfig") {}

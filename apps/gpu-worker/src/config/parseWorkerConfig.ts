@@ -1,0 +1,79 @@
+import { Effect } from "effect"
+import { defaultModelDir } from "./defaultModelDir.js"
+import { InvalidConfig } from "./InvalidConfig.js"
+import type { ExecutionProviderChoice, WorkerSettings } from "./WorkerConfig.js"
+
+export type Environment = Readonly<Record<string, string | undefined>>
+
+const EXECUTION_PROVIDERS: ReadonlyArray<ExecutionProviderChoice> = ["auto", "cuda", "cpu"]
+
+const integer = (env: Environment, variable: string, fallback: number, minimum: number, maximum: number) =>
+  Effect.suspend(() => {
+    const raw = env[variable]?.trim()
+    if (raw === undefined || raw === "") return Effect.succeed(fallback)
+    const value = Number(raw)
+    return Number.isInteger(value) && value >= minimum && value <= maximum
+      ? Effect.succeed(value)
+      : Effect.fail(new InvalidConfig({
+        variable,
+        message: `${variable} must be an integer between ${minimum} and ${maximum}, got "${raw}"`,
+      }))
+  })
+
+const executionProvider = (env: Environment) =>
+  Effect.suspend(() => {
+    const raw = (env["EXECUTION_PROVIDER"] ?? "auto").trim().toLowerCase()
+    const choice = EXECUTION_PROVIDERS.find((provider) => provider === raw)
+    return choice === undefined
+      ? Effect.fail(new InvalidConfig({
+        variable: "EXECUTION_PROVIDER",
+        message: `EXECUTION_PROVIDER must be one of ${EXECUTION_PROVIDERS.join(", ")}, got "${raw}"`,
+      }))
+      : Effect.succeed(choice)
+  })
+
+const edgeSharedSecret = (env: Environment) =>
+  Effect.suspend(() => {
+    const secret = env["EDGE_SHARED_SECRET"]
+    if (secret !== undefined && secret !== "") {
+      return secret.length >= 16
+        ? Effect.succeed<string | undefined>(secret)
+        : Effect.fail(new InvalidConfig({
+          variable: "EDGE_SHARED_SECRET",
+          message: "EDGE_SHARED_SECRET must be at least 16 characters",
+        }))
+    }
+    return env["ALLOW_UNSIGNED"] === "1"
+      ? Effect.succeed(undefined)
+      : Effect.fail(new InvalidConfig({
+        variable: "EDGE_SHARED_SECRET",
+        message: "EDGE_SHARED_SECRET is not set; set it, or set ALLOW_UNSIGNED=1 for local development only",
+      }))
+  })
+
+/** Reads and validates the worker's environment; every failure names its variable. */
+export const parseWorkerConfig = (env: Environment): Effect.Effect<WorkerSettings, InvalidConfig> =>
+  Effect.gen(function*() {
+    const modelDir = env["MODEL_DIR"]?.trim()
+    return {
+      host: env["HOST"]?.trim() || "0.0.0.0",
+      port: yield* integer(env, "PORT", 8788, 0, 65535),
+      modelDir: modelDir || defaultModelDir,
+      executionProvider: yield* executionProvider(env),
+      intraOpThreads: yield* integer(env, "ORT_INTRA_OP_THREADS", 1, 1, 256),
+      edgeSharedSecret: yield* edgeSharedSecret(env),
+      limits: {
+        maxTokens: yield* integer(env, "MAX_TOKENS", 128, 1, 1_000_000),
+        maxSteps: yield* integer(env, "MAX_STEPS", 256, 1, 1_000_000),
+        maxPromptTokens: yield* integer(env, "MAX_PROMPT_TOKENS", 128, 1, 1_000_000),
+        maxBodyBytes: yield* integer(env, "MAX_BODY_BYTES", 16_384, 256, 64 * 1024 * 1024),
+        maxConcurrentRequests: yield* integer(env, "MAX_CONCURRENT_REQUESTS", 8, 1, 10_000),
+        maxQueueLength: yield* integer(env, "MAX_QUEUE_LENGTH", 32, 0, 100_000),
+        retryAfterSeconds: yield* integer(env, "RETRY_AFTER_SECONDS", 2, 1, 3600),
+      },
+      batching: {
+        windowMs: yield* integer(env, "BATCH_WINDOW_MS", 5, 0, 1000),
+        maxBatchRows: yield* integer(env, "MAX_BATCH_ROWS", 16, 1, 1024),
+      },
+    }
+  })

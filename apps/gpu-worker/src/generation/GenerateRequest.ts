@@ -1,0 +1,30 @@
+import { Schema } from "effect"
+
+/** An optional field; `null` is accepted and means "not given". */
+const optional = <S extends Schema.Top>(schema: S) => Schema.optionalKey(Schema.NullOr(schema))
+
+/**
+ * The body of `POST /v1/generate`. Only the shape is checked here; ranges, defaults and the
+ * diffusion block structure come from core's `DiffusionParams` / `ArParams`. Fields that do not
+ * apply to the chosen mode are ignored.
+ */
+export const GenerateRequest = Schema.Struct({
+  prompt: Schema.String,
+  mode: Schema.optionalKey(Schema.Literals(["diffusion", "ar"])),
+  maxTokens: optional(Schema.Number),
+  steps: optional(Schema.Number),
+  blockLength: optional(Schema.Number),
+  remasking: optional(Schema.String),
+  temperature: optional(Schema.Number),
+  topK: optional(Schema.Number),
+  topP: optional(Schema.Number),
+  cfgScale: optional(Schema.Number),
+  threshold: optional(Schema.Number),
+  seed: optional(Schema.Number),
+  stream: optional(Schema.Boolean),
+})
+export type GenerateRequest = typeof GenerateRequest.Type
+
+export type GenerationMode = "diffusion" | "ar"
+
+export const DEFAULT_MAX_TOKENS = 64

@@ -1,0 +1,20 @@
+import type { FinishReason } from "@unmask/core"
+
+/** The non-streaming answer of `POST /v1/generate`, also the data of the SSE `done` event. */
+export interface GenerateResponse {
+  readonly text: string
+  /** Generated ids the text was decoded from (up to, not including, the first end-of-text token). */
+  readonly tokens: ReadonlyArray<number>
+  readonly finishReason: FinishReason
+  readonly usage: {
+    readonly promptTokens: number
+    readonly completionTokens: number
+    readonly nfe: number
+    readonly steps: number
+  }
+  readonly timings: {
+    readonly queueMs: number
+    readonly totalMs: number
+    readonly modelMs: number
+  }
+}

@@ -1,0 +1,94 @@
+import {
+  arGenerate,
+  CausalLM,
+  Denoiser,
+  diffusionGenerate,
+  type ModelError,
+} from "@unmask/core"
+import { Context, Effect, Layer, Result, Stream } from "effect"
+import { WorkerConfig } from "../config/WorkerConfig.js"
+import { WorkerMetrics } from "../metrics/WorkerMetrics.js"
+import { ModelRegistry } from "../models/ModelRegistry.js"
+import type { Ticket } from "../scheduler/AdmissionControl.js"
+import { CausalBatcher } from "../scheduler/CausalBatcher.js"
+import { DenoiseBatcher } from "../scheduler/DenoiseBatcher.js"
+import { RequestStats } from "../scheduler/RequestStats.js"
+import { toGenerateResponse } from "../streamers/toGenerateResponse.js"
+import { toStepEvent } from "../streamers/toStepEvent.js"
+import { TextTokenizer } from "../tokenizer/TextTokenizer.js"
+import type { GenerationUpdate } from "./GenerationUpdate.js"
+import type { InvalidRequest } from "./InvalidRequest.js"
+import { fromInvalidParams, prepareGeneration } from "./prepareGeneration.js"
+import type { PreparedGeneration } from "./PreparedGeneration.js"
+
+/** Validation and execution of generation requests; the HTTP layer only frames what comes out. */
+export class Generation extends Context.Service<Generation, {
+  readonly prepare: (body: unknown, receivedAt: number) => Effect.Effect<PreparedGeneration, InvalidRequest>
+  /**
+   * Waits for the ticket's turn, then runs the sampler: `Step` updates (only when the request
+   * streams) and one `Done`. The ticket is released when the stream ends, fails or is interrupted.
+   */
+  readonly run: (prepared: PreparedGeneration, ticket: Ticket) => Stream.Stream<GenerationUpdate, InvalidRequest | ModelError>
+}>()("@unmask/gpu-worker/Generation") {}
+
+export const GenerationLive = Layer.effect(
+  Generation,
+  Effect.gen(function*() {
+    const prepareContext = yield* Effect.context<WorkerConfig | ModelRegistry | TextTokenizer>()
+    const metrics = yield* WorkerMetrics
+    const tokenizer = yield* TextTokenizer
+    const batcher = yield* DenoiseBatcher
+    const causal = yield* CausalBatcher
+
+    const secondsSince = (start: number) => (performance.now() - start) / 1000
+
+    const samplerEvents = (prepared: PreparedGeneration, stats: RequestStats) =>
+      Effect.gen(function*() {
+        const { sampler, promptIds, tokenIds } = prepared
+        if (sampler.mode === "ar") {
+          const lm = yield* causal.attach(stats)
+          return arGenerate(promptIds, sampler.params, tokenIds).pipe(Stream.provideService(CausalLM, lm))
+        }
+        const denoiser = yield* batcher.attach(stats)
+        return diffusionGenerate(promptIds, sampler.params, tokenIds).pipe(Stream.provideService(Denoiser, denoiser))
+      })
+
+    const run = (prepared: PreparedGeneration, ticket: Ticket): Stream.Stream<GenerationUpdate, InvalidRequest | ModelError> => {
+      const mode = prepared.sampler.mode
+      return Stream.unwrap(Effect.gen(function*() {
+        const queueMs = yield* ticket.awaitTurn
+        metrics.queueSeconds.observe(queueMs / 1000, { mode })
+        const stats = new RequestStats()
+        const promptTokens = prepared.promptIds.length - 1
+        let framesSeen = 0
+        const events = yield* samplerEvents(prepared, stats)
+        return events.pipe(
+          Stream.filterMapEffect((event): Effect.Effect<Result.Result<GenerationUpdate, void>> => {
+            if (event._tag === "Done") {
+              metrics.nfe.observe(event.result.nfe, { mode })
+              const timings = { receivedAt: prepared.receivedAt, queueMs, modelMs: stats.modelMs }
+              return toGenerateResponse(event.result, promptTokens, prepared.tokenIds, timings, tokenizer.decodeRuns).pipe(
+                Effect.map((response) => Result.succeed({ _tag: "Done", response })),
+              )
+            }
+            if (framesSeen++ === 0) metrics.firstFrameSeconds.observe(secondsSince(prepared.receivedAt), { mode })
+            metrics.committedPerStep.observe(event.frame.committed.length, { mode })
+            return prepared.stream
+              ? toStepEvent(event.frame, prepared.promptIds.length, prepared.tokenIds, tokenizer.decodeRuns).pipe(
+                Effect.map((step) => Result.succeed({ _tag: "Step", event: step })),
+              )
+              : Effect.succeed(Result.failVoid)
+          }),
+        )
+      })).pipe(
+        Stream.catchTag("InvalidParams", (error) => Stream.fail(fromInvalidParams(error))),
+        Stream.ensuring(ticket.release),
+      )
+    }
+
+    return {
+      prepare: (body, receivedAt) => prepareGeneration(body, receivedAt).pipe(Effect.provideContext(prepareContext)),
+      run,
+    }
+  }),
+)

@@ -1,0 +1,16 @@
+import type { ArParams, DiffusionParams, TokenIds } from "@unmask/core"
+
+export type SamplerChoice =
+  | { readonly mode: "diffusion"; readonly params: DiffusionParams }
+  | { readonly mode: "ar"; readonly params: ArParams }
+
+/** A validated, tokenized request that fits every limit: ready to queue. */
+export interface PreparedGeneration {
+  readonly sampler: SamplerChoice
+  readonly stream: boolean
+  /** BOS followed by the prompt's ids. */
+  readonly promptIds: Int32Array
+  readonly tokenIds: TokenIds
+  /** `performance.now()` when the request arrived. */
+  readonly receivedAt: number
+}

@@ -1,0 +1,103 @@
+import { ArParams, decodeParams, DiffusionParams, type InvalidParams, toInvalidParams } from "@unmask/core"
+import { Effect, Schema } from "effect"
+import { WorkerConfig } from "../config/WorkerConfig.js"
+import { ModelRegistry } from "../models/ModelRegistry.js"
+import { TextTokenizer } from "../tokenizer/TextTokenizer.js"
+import { DEFAULT_MAX_TOKENS, GenerateRequest } from "./GenerateRequest.js"
+import { InvalidRequest } from "./InvalidRequest.js"
+import type { PreparedGeneration, SamplerChoice } from "./PreparedGeneration.js"
+
+/** Core's parameter names, as the request body spells them. */
+const WIRE_FIELDS: Readonly<Record<string, string>> = { genLength: "maxTokens", promptIds: "prompt" }
+
+export const fromInvalidParams = (error: InvalidParams): InvalidRequest =>
+  error.field === ""
+    ? new InvalidRequest({ message: error.message })
+    : new InvalidRequest({ field: WIRE_FIELDS[error.field] ?? error.field, message: error.message })
+
+const withoutNulls = <T extends object>(value: T): { [K in keyof T]: Exclude<T[K], null> } =>
+  Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null)) as never
+
+const decodeRequest = (body: unknown) =>
+  Schema.decodeUnknownEffect(GenerateRequest)(body).pipe(
+    Effect.map(withoutNulls),
+    Effect.mapError((error) => fromInvalidParams(toInvalidParams(error))),
+  )
+
+type WireRequest = Effect.Success<ReturnType<typeof decodeRequest>>
+
+const samplerFor = (request: WireRequest): Effect.Effect<SamplerChoice, InvalidRequest> => {
+  const maxTokens = request.maxTokens ?? DEFAULT_MAX_TOKENS
+  const shared = {
+    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+    ...(request.seed === undefined ? {} : { seed: request.seed }),
+  }
+  const sampler: Effect.Effect<SamplerChoice, InvalidParams> = request.mode === "ar"
+    ? decodeParams(ArParams)({
+      maxTokens,
+      ...shared,
+      ...(request.topK === undefined ? {} : { topK: request.topK }),
+      ...(request.topP === undefined ? {} : { topP: request.topP }),
+    }).pipe(Effect.map((params) => ({ mode: "ar", params })))
+    : decodeParams(DiffusionParams)({
+      genLength: maxTokens,
+      steps: request.steps ?? maxTokens,
+      remasking: request.remasking ?? "low_confidence",
+      ...shared,
+      ...(request.blockLength === undefined ? {} : { blockLength: request.blockLength }),
+      ...(request.cfgScale === undefined ? {} : { cfgScale: request.cfgScale }),
+      ...(request.threshold === undefined ? {} : { threshold: request.threshold }),
+    }).pipe(Effect.map((params) => ({ mode: "diffusion", params })))
+  return Effect.mapError(sampler, fromInvalidParams)
+}
+
+const generatedLength = (sampler: SamplerChoice) =>
+  sampler.mode === "ar" ? sampler.params.maxTokens : sampler.params.genLength
+
+/**
+ * Validates a request body against core's schemas and the worker's limits, then tokenizes the
+ * prompt behind a BOS token. Everything here runs before a request is queued.
+ */
+export const prepareGeneration = (body: unknown, receivedAt: number) =>
+  Effect.gen(function*() {
+    const { limits } = yield* WorkerConfig
+    const models = yield* ModelRegistry
+    const tokenizer = yield* TextTokenizer
+    const request = yield* decodeRequest(body)
+    const sampler = yield* samplerFor(request)
+    const model = sampler.mode === "ar" ? models.ar.config : models.diffusion.config
+
+    const maxTokens = generatedLength(sampler)
+    if (maxTokens > limits.maxTokens) {
+      return yield* new InvalidRequest({ field: "maxTokens", message: `maxTokens must be at most ${limits.maxTokens}` })
+    }
+    if (sampler.mode === "diffusion" && sampler.params.steps > limits.maxSteps) {
+      return yield* new InvalidRequest({ field: "steps", message: `steps must be at most ${limits.maxSteps}` })
+    }
+    const prompt = yield* tokenizer.encode(request.prompt)
+    if (prompt.length > limits.maxPromptTokens) {
+      return yield* new InvalidRequest({
+        field: "prompt",
+        message: `the prompt is ${prompt.length} tokens; at most ${limits.maxPromptTokens} are allowed`,
+      })
+    }
+    const promptIds = Int32Array.from([model.special_tokens.bos, ...prompt])
+    if (promptIds.length + maxTokens > model.context_length) {
+      return yield* new InvalidRequest({
+        field: "maxTokens",
+        message: `prompt (${prompt.length} tokens) + maxTokens (${maxTokens}) + 1 exceeds the context length ${model.context_length}`,
+      })
+    }
+    const prepared: PreparedGeneration = {
+      sampler,
+      stream: request.stream ?? false,
+      promptIds,
+      tokenIds: {
+        maskId: model.special_tokens.mask,
+        eosId: model.special_tokens.eos,
+        vocabSize: model.vocab_size,
+      },
+      receivedAt,
+    }
+    return prepared
+  })

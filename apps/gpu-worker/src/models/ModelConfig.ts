@@ -1,0 +1,25 @@
+import { Schema } from "effect"
+
+/** The parts of `models/<name>/config.json` the worker relies on. */
+export const ModelConfig = Schema.Struct({
+  kind: Schema.Literals(["diffusion", "ar"]),
+  vocab_size: Schema.Int,
+  context_length: Schema.Int,
+  special_tokens: Schema.Struct({
+    eos: Schema.Int,
+    mask: Schema.Int,
+    pad: Schema.Int,
+    bos: Schema.Int,
+  }),
+  /** Relative to the model directory. */
+  tokenizer: Schema.String,
+  graphs: Schema.Struct({ fp32: Schema.String }),
+  architecture: Schema.Struct({
+    n_layer: Schema.Int,
+    n_head: Schema.Int,
+    head_dim: Schema.Int,
+  }),
+})
+export type ModelConfig = typeof ModelConfig.Type
+
+export type ModelKind = ModelConfig["kind"]

@@ -1,0 +1,66 @@
+import { join, resolve } from "node:path"
+import { Context, Effect, Layer } from "effect"
+import type { InferenceSession } from "onnxruntime-node"
+import { type ActiveProvider, createSession, openWithProviderChoice } from "../backends/onnx/ExecutionProvider.js"
+import { makeOnnxCausalGraph, type OnnxCausalGraph } from "../backends/onnx/OnnxCausalGraph.js"
+import { makeOnnxDiffusionGraph, type OnnxDiffusionGraph } from "../backends/onnx/OnnxDiffusionGraph.js"
+import { WorkerConfig } from "../config/WorkerConfig.js"
+import type { ModelConfig } from "./ModelConfig.js"
+import { readModelConfig } from "./readModelConfig.js"
+
+export interface LoadedModel<Graph> {
+  readonly config: ModelConfig
+  readonly graph: Graph
+  /** Absolute path of the tokenizer named by the config. */
+  readonly tokenizerPath: string
+}
+
+/** The loaded ONNX models (`<MODEL_DIR>/diffusion`, `<MODEL_DIR>/ar`) and the provider they run on. */
+export class ModelRegistry extends Context.Service<ModelRegistry, {
+  readonly provider: ActiveProvider
+  readonly diffusion: LoadedModel<OnnxDiffusionGraph>
+  readonly ar: LoadedModel<OnnxCausalGraph>
+}>()("@unmask/gpu-worker/ModelRegistry") {}
+
+const released = (session: InferenceSession) => Effect.promise(() => session.release()).pipe(Effect.ignore)
+
+export const ModelRegistryLive = Layer.effect(
+  ModelRegistry,
+  Effect.gen(function*() {
+    const settings = yield* WorkerConfig
+    const sessionOptions = { intraOpThreads: settings.intraOpThreads }
+    const diffusionDir = join(settings.modelDir, "diffusion")
+    const arDir = join(settings.modelDir, "ar")
+    const diffusionConfig = yield* readModelConfig(diffusionDir, "diffusion")
+    const arConfig = yield* readModelConfig(arDir, "ar")
+
+    const first = yield* Effect.acquireRelease(
+      openWithProviderChoice(join(diffusionDir, diffusionConfig.graphs.fp32), settings.executionProvider, sessionOptions),
+      ({ session }) => released(session),
+    )
+    const arSession = yield* Effect.acquireRelease(
+      createSession(join(arDir, arConfig.graphs.fp32), first.provider, sessionOptions),
+      released,
+    )
+    yield* Effect.logInfo(`models loaded from ${settings.modelDir} on the ${first.provider} execution provider`)
+
+    return {
+      provider: first.provider,
+      diffusion: {
+        config: diffusionConfig,
+        graph: makeOnnxDiffusionGraph(first.session),
+        tokenizerPath: resolve(diffusionDir, diffusionConfig.tokenizer),
+      },
+      ar: {
+        config: arConfig,
+        graph: makeOnnxCausalGraph(arSession, {
+          layers: arConfig.architecture.n_layer,
+          heads: arConfig.architecture.n_head,
+          headDim: arConfig.architecture.head_dim,
+          vocab: arConfig.vocab_size,
+        }),
+        tokenizerPath: resolve(arDir, arConfig.tokenizer),
+      },
+    }
+  }),
+)

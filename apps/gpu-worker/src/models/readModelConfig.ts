@@ -1,0 +1,27 @@
+import { readFile } from "node:fs/promises"
+import { join } from "node:path"
+import { Effect, Schema, SchemaIssue } from "effect"
+import { ModelConfig, type ModelKind } from "./ModelConfig.js"
+import { ModelLoadError } from "./ModelLoadError.js"
+
+const formatIssue = SchemaIssue.makeFormatterDefault()
+
+/** Reads and validates `<modelDir>/config.json`, checking it describes the expected kind of model. */
+export const readModelConfig = (modelDir: string, expected: ModelKind): Effect.Effect<ModelConfig, ModelLoadError> => {
+  const path = join(modelDir, "config.json")
+  return Effect.tryPromise({
+    try: async () => JSON.parse(await readFile(path, "utf8")) as unknown,
+    catch: (cause) => new ModelLoadError({ path, message: `cannot read model config: ${String(cause)}` }),
+  }).pipe(
+    Effect.flatMap(Schema.decodeUnknownEffect(ModelConfig)),
+    Effect.mapError((error) =>
+      error._tag === "SchemaError"
+        ? new ModelLoadError({ path, message: `invalid model config: ${formatIssue(error.issue)}` })
+        : error
+    ),
+    Effect.filterOrFail(
+      (config) => config.kind === expected,
+      (config) => new ModelLoadError({ path, message: `expected a ${expected} model, found kind "${config.kind}"` }),
+    ),
+  )
+}

@@ -1,0 +1,49 @@
+import { Effect, Exit } from "effect"
+import { describe, expect, it } from "vitest"
+import { parseWorkerConfig } from "../src/config/parseWorkerConfig.js"
+import { startWorker } from "../src/index.js"
+
+const failureOf = (env: Record<string, string>) => {
+  const exit = Effect.runSyncExit(parseWorkerConfig(env))
+  if (Exit.isSuccess(exit)) throw new Error("expected the configuration to be rejected")
+  return JSON.stringify(exit.cause)
+}
+
+describe("configuration from the environment", () => {
+  it("has working defaults (with ALLOW_UNSIGNED=1)", () => {
+    const settings = Effect.runSync(parseWorkerConfig({ ALLOW_UNSIGNED: "1" }))
+    expect(settings.port).toBe(8788)
+    expect(settings.executionProvider).toBe("auto")
+    expect(settings.intraOpThreads).toBe(1)
+    expect(settings.modelDir).toMatch(/\/models$/)
+    expect(settings.edgeSharedSecret).toBeUndefined()
+  })
+
+  it.each([
+    [{ ALLOW_UNSIGNED: "1", PORT: "http" }, "PORT"],
+    [{ ALLOW_UNSIGNED: "1", PORT: "70000" }, "PORT"],
+    [{ ALLOW_UNSIGNED: "1", EXECUTION_PROVIDER: "tpu" }, "EXECUTION_PROVIDER"],
+    [{ ALLOW_UNSIGNED: "1", ORT_INTRA_OP_THREADS: "0" }, "ORT_INTRA_OP_THREADS"],
+    [{ ALLOW_UNSIGNED: "1", MAX_QUEUE_LENGTH: "-1" }, "MAX_QUEUE_LENGTH"],
+    [{ ALLOW_UNSIGNED: "1", MAX_CONCURRENT_REQUESTS: "1.5" }, "MAX_CONCURRENT_REQUESTS"],
+    [{}, "EDGE_SHARED_SECRET"],
+    [{ ALLOW_UNSIGNED: "true" }, "EDGE_SHARED_SECRET"],
+    [{ EDGE_SHARED_SECRET: "short" }, "EDGE_SHARED_SECRET"],
+  ])("rejects %j naming %s", (env, variable) => {
+    expect(failureOf(env)).toContain(`"variable":"${variable}"`)
+  })
+
+  it("refuses to start without a secret unless ALLOW_UNSIGNED=1", async () => {
+    await expect(startWorker({ env: { PORT: "0" } })).rejects.toThrow(/EDGE_SHARED_SECRET/)
+  })
+
+  it("treats EXECUTION_PROVIDER=cuda without CUDA as a start-up error, not a fallback", async () => {
+    await expect(startWorker({ env: { PORT: "0", ALLOW_UNSIGNED: "1", EXECUTION_PROVIDER: "cuda" } }))
+      .rejects.toThrow(/EXECUTION_PROVIDER=cuda/)
+  })
+
+  it("names the missing model directory", async () => {
+    await expect(startWorker({ env: { PORT: "0", ALLOW_UNSIGNED: "1", MODEL_DIR: "/nonexistent/models" } }))
+      .rejects.toThrow(/\/nonexistent\/models\/diffusion\/config\.json/)
+  })
+})
