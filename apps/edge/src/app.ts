@@ -1,0 +1,53 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "./app-env.js";
+import { ipRateLimit } from "./auth/ip-rate-limit.js";
+import { requireApiKey } from "./auth/require-api-key.js";
+import { readConfig } from "./config.js";
+import { ApiError, errorResponse } from "./errors.js";
+import { keyRoutes } from "./keys/routes.js";
+import { nativeRoutes } from "./native/routes.js";
+import { openAiRoutes } from "./openai/routes.js";
+
+/** Largest request body; prompts are bounded by the models' context long before this. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+export const app = new Hono<AppEnv>()
+  .use(requestId())
+  .use(async (c, next) => {
+    c.set("config", readConfig(c.env));
+    await next();
+  })
+  .use(secureHeaders())
+  .use(
+    cors({
+      origin: (origin, c) => (c.get("config").corsAllowedOrigins.includes(origin) ? origin : null),
+      allowMethods: ["GET", "POST", "PATCH", "OPTIONS"],
+      allowHeaders: ["Authorization", "Content-Type", "X-Request-Id"],
+      exposeHeaders: ["X-Request-Id", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
+      maxAge: 600,
+    }),
+  )
+  .use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, "body_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+  )
+  .get("/healthz", (c) => c.json({ status: "ok" }))
+  .use("/v1/*", ipRateLimit, requireApiKey)
+  .use("/admin/*", ipRateLimit)
+  .route("/", openAiRoutes)
+  .route("/", nativeRoutes)
+  .route("/", keyRoutes)
+  .notFound((c) => errorResponse(c, new ApiError(404, "not_found", `There is no ${c.req.method} ${new URL(c.req.url).pathname}.`)))
+  .onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error);
+    console.error(`[${c.get("requestId")}]`, error);
+    return errorResponse(c, new ApiError(500, "internal_error", `Something went wrong at the edge; quote request id ${c.get("requestId")}.`));
+  });

@@ -1,0 +1,72 @@
+/**
+ * The HTTP contract between the edge and a GPU worker (documented in apps/edge/README.md,
+ * "Worker contract"). The worker team implements exactly these shapes.
+ */
+
+export type GenerationMode = "diffusion" | "ar";
+export type Remasking = "low_confidence" | "random" | "margin" | "entropy";
+
+/** Body of `POST /v1/generate` on the worker. */
+export interface WorkerGenerateRequest {
+  prompt: string;
+  mode: GenerationMode;
+  maxTokens: number;
+  steps?: number;
+  blockLength?: number;
+  remasking?: Remasking;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  cfgScale?: number;
+  threshold?: number;
+  seed?: number;
+  stream: boolean;
+}
+
+export interface WorkerUsage {
+  promptTokens: number;
+  completionTokens: number;
+  nfe: number;
+  steps: number;
+}
+
+/** The non-streaming answer, and the data of the final `done` event of a stream. */
+export interface WorkerGenerateResponse {
+  text: string;
+  tokens: number[];
+  finishReason: "length" | "eos";
+  usage: WorkerUsage;
+  timings: { queueMs: number; totalMs: number; modelMs: number };
+}
+
+/**
+ * Data of one `step` event: the canvas after one denoising step (AR: after one token).
+ * - `text`: the generated part of the canvas decoded, masked positions shown as the mask token.
+ * - `tokens`: the generated part of the canvas (prompt excluded), the mask id where still masked.
+ *   Diffusion: always `maxTokens` long. AR: the tokens so far.
+ * - `committed`: indices into `tokens` committed in this step.
+ * - `nfe`: model calls so far; `step` counts from 0; `block` is the semi-AR block index (AR: 0).
+ */
+export interface StepFrame {
+  step: number;
+  block: number;
+  text: string;
+  committed: number[];
+  nfe: number;
+  tokens: number[];
+}
+
+/** Every error body, from worker or edge. */
+export interface WorkerErrorBody {
+  error: { code: string; message: string; field?: string };
+}
+
+/** The server-sent events of a streaming generation, in order: step*, then done or error. */
+export type WorkerEvent =
+  | { event: "step"; data: StepFrame }
+  | { event: "done"; data: WorkerGenerateResponse }
+  | { event: "error"; data: WorkerErrorBody };
+
+export const SIGNATURE_HEADER = "x-unmask-signature";
+export const TIMESTAMP_HEADER = "x-unmask-timestamp";
+export const REQUEST_ID_HEADER = "x-request-id";

@@ -1,0 +1,24 @@
+import { Schema } from "effect";
+import { strictStandardSchema } from "../validation/standard-schema.js";
+
+/**
+ * Body of the native `POST /v1/generate`: the worker's own request shape. Only types are checked
+ * here; ranges and the block structure are core's (see generation/sampler-params.ts).
+ */
+export const NativeGenerateBody = strictStandardSchema(
+  Schema.Struct({
+    prompt: Schema.String,
+    mode: Schema.Literals(["diffusion", "ar"]),
+    maxTokens: Schema.optionalKey(Schema.Number),
+    steps: Schema.optionalKey(Schema.Number),
+    blockLength: Schema.optionalKey(Schema.Number),
+    remasking: Schema.optionalKey(Schema.Literals(["low_confidence", "random", "margin", "entropy"])),
+    temperature: Schema.optionalKey(Schema.Number),
+    topK: Schema.optionalKey(Schema.Number),
+    topP: Schema.optionalKey(Schema.Number),
+    cfgScale: Schema.optionalKey(Schema.Number),
+    threshold: Schema.optionalKey(Schema.Number),
+    seed: Schema.optionalKey(Schema.Number),
+    stream: Schema.optionalKey(Schema.Boolean),
+  }),
+);

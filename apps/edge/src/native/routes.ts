@@ -1,0 +1,37 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env.js";
+import { ApiError } from "../errors.js";
+import { relayWorkerEvents } from "../forward/event-relay.js";
+import { EVENT_STREAM_HEADERS, formatEvent } from "../forward/server-sent-events.js";
+import { DEFAULT_MAX_TOKENS } from "../generation/sampler-params.js";
+import { startGeneration } from "../generation/start-generation.js";
+import { jsonBody } from "../validation/json-body.js";
+import { NativeGenerateBody } from "./generate-body.js";
+
+const sameName = (field: string): string => field;
+
+/**
+ * `POST /v1/generate`: the worker's API behind the edge's keys and limits. Streaming relays every
+ * denoising step as `event: step`, then `event: done` (or `event: error`), with keep-alive comments.
+ */
+export const nativeRoutes = new Hono<AppEnv>().post("/v1/generate", ...jsonBody(NativeGenerateBody), async (c) => {
+  const body = c.req.valid("json");
+  const model = c.get("config").models.find((candidate) => candidate.kind === body.mode);
+  if (model === undefined) throw new ApiError(400, "unknown_model", `No ${body.mode} model is served.`, "mode");
+  const generation = await startGeneration(c, model, { ...body, maxTokens: body.maxTokens ?? DEFAULT_MAX_TOKENS, stream: body.stream ?? false }, sameName);
+
+  if (!generation.request.stream) {
+    const answer = await generation.readAnswer();
+    return c.json(answer);
+  }
+  const { body: stream, finished } = relayWorkerEvents(generation.upstream, generation.call, {
+    onStep: (frame, send) => send(formatEvent("step", JSON.stringify(frame))),
+    onEnd: (end, send) => {
+      generation.settleStream(end);
+      if (end.kind === "done") send(formatEvent("done", JSON.stringify(end.response)));
+      if (end.kind === "failed") send(formatEvent("error", JSON.stringify(end.error.toBody())));
+    },
+  }, c.get("config").keepAliveMs);
+  c.executionCtx.waitUntil(finished);
+  return c.body(stream, 200, EVENT_STREAM_HEADERS);
+});

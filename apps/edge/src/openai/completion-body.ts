@@ -1,0 +1,38 @@
+import { Schema } from "effect";
+import { strictStandardSchema } from "../validation/standard-schema.js";
+
+/** OpenAI's `stop`: one string or up to four, none empty. */
+const Stop = Schema.Union([
+  Schema.String.check(Schema.isNonEmpty()),
+  Schema.Array(Schema.String.check(Schema.isNonEmpty())).check(Schema.isMaxLength(4)),
+]);
+
+/**
+ * Body of `POST /v1/completions`: OpenAI's fields plus the diffusion extras (`steps`,
+ * `block_length`, `remasking`, `threshold`, `cfg_scale`) and `top_k` for AR models. The model id
+ * chooses the mode. Types are checked here; ranges are core's (generation/sampler-params.ts).
+ */
+export const CompletionBody = strictStandardSchema(
+  Schema.Struct({
+    model: Schema.String,
+    prompt: Schema.String,
+    max_tokens: Schema.optionalKey(Schema.Number),
+    temperature: Schema.optionalKey(Schema.Number),
+    top_p: Schema.optionalKey(Schema.Number),
+    top_k: Schema.optionalKey(Schema.Number),
+    seed: Schema.optionalKey(Schema.Number),
+    n: Schema.optionalKey(Schema.Number),
+    stop: Schema.optionalKey(Schema.NullOr(Stop)),
+    stream: Schema.optionalKey(Schema.Boolean),
+    stream_options: Schema.optionalKey(Schema.NullOr(Schema.Struct({ include_usage: Schema.optionalKey(Schema.Boolean) }))),
+    steps: Schema.optionalKey(Schema.Number),
+    block_length: Schema.optionalKey(Schema.Number),
+    remasking: Schema.optionalKey(Schema.Literals(["low_confidence", "random", "margin", "entropy"])),
+    threshold: Schema.optionalKey(Schema.Number),
+    cfg_scale: Schema.optionalKey(Schema.Number),
+  }),
+);
+export type CompletionBody = typeof CompletionBody.Type;
+
+/** The OpenAI API spells the worker's camelCase fields in snake_case. */
+export const snakeCase = (field: string): string => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);

@@ -1,0 +1,74 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env.js";
+import { ApiError } from "../errors.js";
+import { relayWorkerEvents } from "../forward/event-relay.js";
+import { EVENT_STREAM_HEADERS } from "../forward/server-sent-events.js";
+import type { WorkerGenerateRequest } from "../forward/worker-contract.js";
+import { DEFAULT_MAX_TOKENS } from "../generation/sampler-params.js";
+import { startGeneration } from "../generation/start-generation.js";
+import { jsonBody } from "../validation/json-body.js";
+import { CompletionBody, snakeCase } from "./completion-body.js";
+import { choice, completionHeader, completionUsage, finishReasonOf } from "./completion-format.js";
+import { completionStream } from "./completion-stream.js";
+import { StopSequenceFilter } from "./stop-sequences.js";
+
+/** Drops absent values, so the worker applies its defaults and core's strict schemas see no `undefined`. */
+const present = <T extends object>(fields: T): Partial<T> =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+
+const workerRequest = (body: CompletionBody, mode: WorkerGenerateRequest["mode"]): WorkerGenerateRequest => ({
+  prompt: body.prompt,
+  mode,
+  maxTokens: body.max_tokens ?? DEFAULT_MAX_TOKENS,
+  stream: body.stream ?? false,
+  ...present({
+    steps: body.steps,
+    blockLength: body.block_length,
+    remasking: body.remasking,
+    temperature: body.temperature,
+    topK: body.top_k,
+    topP: body.top_p,
+    cfgScale: body.cfg_scale,
+    threshold: body.threshold,
+    seed: body.seed,
+  }),
+});
+
+/** `GET /v1/models` and the OpenAI-compatible `POST /v1/completions`. */
+export const openAiRoutes = new Hono<AppEnv>()
+  .get("/v1/models", (c) =>
+    c.json({
+      object: "list",
+      data: c.get("config").models.map((model) => ({
+        id: model.id, object: "model", created: 0, owned_by: "unmask", kind: model.kind, context_length: model.contextLength,
+      })),
+    }))
+  .post("/v1/completions", ...jsonBody(CompletionBody, snakeCase), async (c) => {
+    const body = c.req.valid("json");
+    if (body.n !== undefined && body.n !== 1) {
+      throw new ApiError(400, "invalid_parameter", `"n" must be 1: one completion per request is supported.`, "n");
+    }
+    const model = c.get("config").models.find((candidate) => candidate.id === body.model);
+    if (model === undefined) {
+      const served = c.get("config").models.map((candidate) => candidate.id).join(", ");
+      throw new ApiError(400, "unknown_model", `The model "${body.model}" is not served here; choose one of: ${served}.`, "model");
+    }
+    const stops = body.stop === undefined || body.stop === null ? [] : typeof body.stop === "string" ? [body.stop] : body.stop;
+    const generation = await startGeneration(c, model, workerRequest(body, model.kind), snakeCase);
+    const header = completionHeader(c.get("requestId"), model.id);
+
+    if (!generation.request.stream) {
+      const answer = await generation.readAnswer();
+      const stopFilter = new StopSequenceFilter(stops);
+      const text = stopFilter.push(answer.text) + stopFilter.flush();
+      return c.json({ ...header, choices: [choice(text, finishReasonOf(answer, stopFilter.stopped))], usage: completionUsage(answer) });
+    }
+    const translation = completionStream(header, {
+      stops,
+      includeUsage: body.stream_options?.include_usage ?? false,
+      onEnd: generation.settleStream,
+    });
+    const { body: stream, finished } = relayWorkerEvents(generation.upstream, generation.call, translation, c.get("config").keepAliveMs);
+    c.executionCtx.waitUntil(finished);
+  return c.body(stream, 200, EVENT_STREAM_HEADERS);
+  });

@@ -1,0 +1,48 @@
+import { Schema, SchemaIssue } from "effect";
+import type { StandardSchemaV1 } from "effect/StandardSchema";
+import { ApiError } from "../errors.js";
+
+const leafHook: SchemaIssue.LeafHook = (issue) => {
+  switch (issue._tag) {
+    case "MissingKey":
+      return "is required";
+    case "UnexpectedKey":
+      return "is not a supported parameter";
+    default:
+      return SchemaIssue.defaultLeafHook(issue);
+  }
+};
+
+/** A Standard Schema of `schema` that reports every unknown key and speaks in short sentences. */
+export const strictStandardSchema = <S extends Schema.ConstraintDecoder<unknown>>(schema: S) =>
+  Schema.toStandardSchemaV1(schema, { leafHook, parseOptions: { onExcessProperty: "error" } });
+
+/** How a client names a field; the identity for the native API, snake_case for the OpenAI one. */
+export type FieldNaming = (field: string) => string;
+
+/** Renames the camelCase field names inside a message into the client's naming. */
+export const renameFieldsIn = (text: string, naming: FieldNaming): string =>
+  text.replace(/\b[a-z]+(?:[A-Z][a-z]*)+\b/g, naming);
+
+/**
+ * Validates `value`, or throws a 400 `invalid_parameter` naming the first offending field in the
+ * client's own naming (field names inside the message are renamed too).
+ */
+export const validate = <Output>(
+  schema: StandardSchemaV1<unknown, Output>,
+  value: unknown,
+  naming: FieldNaming = (field) => field,
+): Output => {
+  const result = schema["~standard"].validate(value);
+  if (result instanceof Promise) throw new Error("Schemas of this API are synchronous.");
+  if (result.issues === undefined) return result.value;
+  const [issue] = result.issues;
+  const path = (issue?.path ?? []).map((key) => String(typeof key === "object" ? key.key : key));
+  const field = path.length === 0 ? undefined : path.map((key, index) => (index === 0 ? naming(key) : key)).join(".");
+  const detail = renameFieldsIn(issue?.message ?? "is invalid", naming);
+  // Schema messages are predicates ("Expected …", "is …"); core's cross-field checks are sentences.
+  const predicate = detail.replace(/^Expected/, "must be");
+  const isSentence = predicate === detail && !detail.startsWith("is ");
+  const message = isSentence ? `${detail}.` : field === undefined ? `The request body ${predicate}.` : `"${field}" ${predicate}.`;
+  throw new ApiError(400, "invalid_parameter", message, field);
+};

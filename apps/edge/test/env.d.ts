@@ -1,0 +1,13 @@
+import type { Env as EdgeEnv } from "../src/env.js";
+import type { FakeOrigins } from "./support/fake-origins.js";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends EdgeEnv {
+      /** The test-double worker origins (test/support/fake-worker-origin.ts). */
+      FAKE_ORIGINS: FakeOrigins;
+      /** A real Rate Limiting binding with a limit of 3, to exhaust in a test. */
+      TIGHT_IP_RATE_LIMITER: RateLimit;
+    }
+  }
+}

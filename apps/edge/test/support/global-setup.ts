@@ -1,0 +1,19 @@
+import type { TestProject } from "vitest/node";
+import { BUSY_RETRY_AFTER_SECONDS, type FakeOrigins } from "./fake-origins.js";
+import { originOf, refusedOrigin, startBusyOrigin, startHealthyOrigin } from "./fake-worker-origin.js";
+
+declare module "vitest" {
+  interface ProvidedContext {
+    fakeOrigins: FakeOrigins;
+  }
+}
+
+/** Starts the test-double origins the edge tests forward to, shared with the pool through `provide`. */
+export default async function setup(project: TestProject) {
+  const healthy = await startHealthyOrigin();
+  const busy = await startBusyOrigin(BUSY_RETRY_AFTER_SECONDS);
+  project.provide("fakeOrigins", { healthy: originOf(healthy), busy: originOf(busy), refused: await refusedOrigin() });
+  return async () => {
+    await Promise.all([healthy, busy].map((server) => new Promise((resolve) => server.close(resolve))));
+  };
+}
