@@ -1,0 +1,93 @@
+import {
+  arGenerate,
+  CausalLM,
+  collectResult,
+  Denoiser,
+  type DiffusionParams,
+  diffusionGenerate,
+  type GenerationResult,
+  type InvalidParams,
+  type ModelError,
+} from "@unmask/core"
+import { Effect } from "effect"
+import type { BenchModels } from "../models/BenchModels.js"
+import { type GeneratedSample, scoreSamples } from "../quality/scoreSamples.js"
+import { median, summarize } from "../stats/summarize.js"
+import { CallLog } from "./CallLog.js"
+import type { GridCell } from "./GridPlan.js"
+import type { CellResult } from "./GridResults.js"
+import { samplerLabel } from "./SamplerSetting.js"
+
+/** A run input: BOS + prompt, and the seed. Warm-up runs use seeds no repeat uses. */
+export interface RunInput {
+  readonly promptIds: Int32Array
+  readonly seed: number
+}
+
+const diffusionParams = (cell: GridCell, seed: number, temperature: number): DiffusionParams => {
+  const base = { genLength: cell.genLength, steps: cell.steps, remasking: "low_confidence" as const, temperature, cfgScale: 0, stopAtEos: false, seed }
+  switch (cell.sampler.kind) {
+    case "semiAr":
+      return { ...base, blockLength: cell.sampler.blockLength }
+    case "threshold":
+      return { ...base, blockLength: cell.sampler.blockLength, threshold: cell.sampler.threshold }
+    default:
+      return base
+  }
+}
+
+const generate = (
+  models: BenchModels,
+  log: CallLog,
+  cell: GridCell,
+  input: RunInput,
+  temperature: number,
+): Effect.Effect<GenerationResult, InvalidParams | ModelError> =>
+  cell.sampler.kind === "ar"
+    ? collectResult(arGenerate(input.promptIds, { maxTokens: cell.genLength, temperature, stopAtEos: false, seed: input.seed }, models.arIds)).pipe(
+      Effect.provideService(CausalLM, log.causalLM(models.causalLM)),
+    )
+    : collectResult(diffusionGenerate(input.promptIds, diffusionParams(cell, input.seed, temperature), models.diffusionIds)).pipe(
+      Effect.provideService(Denoiser, log.denoiser(models.denoiser)),
+    )
+
+interface TimedRun {
+  readonly wallMs: number
+  readonly modelMs: number
+  readonly result: GenerationResult
+}
+
+/** Warm-up runs (discarded), then one timed run per repeat input; the samples are scored afterwards. */
+export const measureCell = (
+  models: BenchModels,
+  cell: GridCell,
+  warmups: ReadonlyArray<RunInput>,
+  repeats: ReadonlyArray<RunInput>,
+  temperature: number,
+): Effect.Effect<CellResult, InvalidParams | ModelError> =>
+  Effect.gen(function*() {
+    const log = new CallLog()
+    for (const input of warmups) yield* generate(models, log, cell, input, temperature)
+    const runs: Array<TimedRun> = []
+    for (const input of repeats) {
+      log.clear()
+      const started = performance.now()
+      const result = yield* generate(models, log, cell, input, temperature)
+      runs.push({ wallMs: performance.now() - started, modelMs: log.totalMs(), result })
+    }
+    const samples: Array<GeneratedSample> = runs.map((run, r) => ({ promptIds: repeats[r]!.promptIds, tokens: run.result.tokens }))
+    const quality = yield* scoreSamples(models, samples)
+    const wallMs = summarize(runs.map((run) => run.wallMs))
+    const nfe = median(runs.map((run) => run.result.nfe))
+    return {
+      ...cell,
+      label: samplerLabel(cell.sampler),
+      wallMs,
+      nfe,
+      tokensPerForward: cell.genLength / nfe,
+      tokensPerSecond: cell.genLength / (wallMs.median / 1000),
+      msPerModelCall: median(runs.map((run) => run.modelMs / run.result.nfe)),
+      overheadShare: median(runs.map((run) => 1 - run.modelMs / run.wallMs)),
+      quality,
+    }
+  })

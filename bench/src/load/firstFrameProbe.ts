@@ -1,0 +1,49 @@
+import { type TargetAuth, requestHeaders } from "./RequestSigner.js"
+
+/**
+ * Sends one streaming request every `intervalMs` while a load runs and records the time until the
+ * first `event: step` arrives: what a user waits before the canvas starts to move.
+ */
+export const startFirstFrameProbe = (
+  url: string,
+  path: string,
+  body: () => Record<string, unknown>,
+  auth: TargetAuth,
+  intervalMs: number,
+) => {
+  const samples: Array<number> = []
+  let running = true
+  const probeOnce = async () => {
+    const text = JSON.stringify({ ...body(), stream: true })
+    const started = performance.now()
+    const response = await fetch(`${url}${path}`, { method: "POST", headers: requestHeaders(auth, path, text), body: text })
+    if (response.status !== 200 || response.body === null) {
+      await response.body?.cancel()
+      return
+    }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
+    let seen = ""
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      seen += chunk.value
+      if (seen.includes("event: step")) {
+        samples.push(performance.now() - started)
+        break
+      }
+    }
+    await reader.cancel()
+  }
+  const loop = (async () => {
+    while (running) {
+      const next = performance.now() + intervalMs
+      await probeOnce().catch(() => undefined)
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - performance.now())))
+    }
+  })()
+  return {
+    stop: async (): Promise<ReadonlyArray<number>> => {
+      running = false
+      await loop
+      return samples
+    },
+  }
+}

@@ -1,0 +1,57 @@
+import { readFileSync, writeFileSync } from "node:fs"
+import { join, relative } from "node:path"
+import { parseArgs } from "node:util"
+import { defaultGridFile, gpuCallsFile, resultsDir } from "../benchPaths.js"
+import { fitCostModel, formatFit, predictCrossover } from "../costModel/fitCostModel.js"
+import { gpuCallTimings, readGpuCallProfile } from "../costModel/GpuCallProfile.js"
+import { measuredCrossover } from "../costModel/measuredCrossover.js"
+import type { GridResults } from "../grid/GridResults.js"
+import { batchingChart, costModelChart, entropyChart, latencyChart, perplexityChart, speedupChart } from "./charts.js"
+import { renderReport } from "./renderReport.js"
+import { renderChart } from "./svg/renderChart.js"
+
+// npm run report [-- --grid results/grid.json] [-- --gpu results/gpu-calls.json] [-- --out results]
+const { values } = parseArgs({
+  options: {
+    grid: { type: "string", default: defaultGridFile },
+    gpu: { type: "string", default: gpuCallsFile },
+    out: { type: "string", default: resultsDir },
+  },
+})
+const results = JSON.parse(readFileSync(values.grid, "utf8")) as GridResults
+
+const model = fitCostModel(results.calls)
+const settings = [...new Map(results.cells.map((cell) => [`${cell.promptLength}:${cell.genLength}`, cell])).values()]
+const predicted = settings.map((cell) => predictCrossover(model, cell.promptLength, cell.genLength))
+const measured = settings.flatMap((cell) => measuredCrossover(results.cells, cell.promptLength, cell.genLength) ?? [])
+
+const gpuProfile = readGpuCallProfile(values.gpu)
+const gpu = gpuProfile === undefined ? undefined : {
+  profile: gpuProfile,
+  model: fitCostModel(gpuCallTimings(gpuProfile, false)),
+  hostKvModel: fitCostModel(gpuCallTimings(gpuProfile, true)),
+}
+
+const charts = [
+  ...results.axes.promptLengths.map((promptLength) => ({ file: `latency-vs-n-p${promptLength}.svg`, spec: latencyChart(results.cells, promptLength) })),
+  { file: "cost-model.svg", spec: costModelChart(results, model) },
+  { file: "speedup-vs-tokens-per-forward.svg", spec: speedupChart(measured, predicted) },
+  { file: "speed-vs-perplexity.svg", spec: perplexityChart(results.cells) },
+  { file: "speed-vs-entropy.svg", spec: entropyChart(results.cells) },
+  { file: "batching.svg", spec: batchingChart(results) },
+]
+for (const chart of charts) writeFileSync(join(values.out, chart.file), renderChart(chart.spec))
+
+const report = renderReport({
+  results,
+  gridFile: relative(join(values.out, ".."), values.grid),
+  model,
+  predicted,
+  measured,
+  charts: charts.map((chart) => ({ file: chart.file, title: chart.spec.title })),
+  ...(gpu === undefined ? {} : { gpu }),
+})
+writeFileSync(join(values.out, "report.md"), report)
+console.log(`F_diff(L) = ${formatFit(model.diffusion, "L")}`)
+console.log(`F_AR(p)   = ${formatFit(model.arStep, "p")}`)
+console.log(`wrote ${join(values.out, "report.md")} and ${charts.length} SVG plots`)
