@@ -98,7 +98,7 @@ def parity_fixtures(model, cfg, kind):
         loss, _ = llada_pretraining_loss(full, ids, masked, p)
         fixture["loss"] = {
             "x0": ids.tolist(), "masked": masked.int().tolist(), "p": p[:, 0].tolist(),
-            "logits": full.flatten().tolist(), "shape": list(full.shape), "value": loss.item(),
+            "logits": [float(f"{x:.8g}") for x in full.flatten().tolist()], "shape": list(full.shape), "value": loss.item(),
         }
     else:
         logits, _ = ArGraph(model)(ids, torch.zeros(cfg.n_layer, 2, 2, cfg.n_head, 0, cfg.d_model // cfg.n_head))

@@ -53,7 +53,7 @@ const program = Effect.gen(function*() {
   for (const seed of SAMPLE_SEEDS) {
     for (const steps of [128, 32]) {
       const result = yield* collectResult(
-        diffusionGenerate(prompt, { genLength: 128, steps, remasking: "low_confidence", temperature: TEMPERATURE, seed }, models.diffusionIds),
+        diffusionGenerate(prompt, { genLength: 128, steps, remasking: "low_confidence", temperature: TEMPERATURE, cfgScale: 0, stopAtEos: false, seed }, models.diffusionIds),
       ).pipe(Effect.provide(Layer.succeed(Denoiser, models.denoiser)))
       samples[`diffusion N=128 T=${steps}`]!.push(yield* text(result.tokens))
     }
