@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type RunningWorker, startWorker } from "@unmask/gpu-worker";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const signingSecret = randomBytes(32).toString("hex");
+const adminSecret = randomBytes(32).toString("hex");
+let worker: RunningWorker;
+let edge: ChildProcess;
+let edgeUrl: string;
+let stateDir: string;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+const waitForOk = async (url: string, seconds: number) => {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} not ready after ${seconds} s`);
+};
+
+const createKey = async (limits: Record<string, number> = {}) => {
+  const response = await fetch(`${edgeUrl}/admin/keys`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${adminSecret}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ name: "e2e", limits }),
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { key: string }).key;
+};
+
+beforeAll(async () => {
+  worker = await startWorker({ env: { PORT: "0", HOST: "127.0.0.1", EDGE_SHARED_SECRET: signingSecret } });
+  const port = await freePort();
+  edgeUrl = `http://127.0.0.1:${port}`;
+  stateDir = mkdtempSync(join(tmpdir(), "unmask-e2e-"));
+  edge = spawn(
+    join(repoRoot, "node_modules/.bin/wrangler"),
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir,
+      "--var", `WORKER_SIGNING_SECRET:${signingSecret}`, "--var", `ADMIN_SECRET:${adminSecret}`, "--var", `WORKER_ORIGINS:${worker.url}`],
+    { cwd: repoRoot, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" }, stdio: "ignore" },
+  );
+  await waitForOk(`${edgeUrl}/healthz`, 240);
+});
+
+afterAll(async () => {
+  edge?.kill("SIGTERM");
+  await worker?.close();
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe("edge in workerd -> gpu-worker -> onnxruntime", () => {
+  it("serves an unmodified OpenAI SDK client, plain and streaming", async () => {
+    const client = new OpenAI({ apiKey: await createKey(), baseURL: `${edgeUrl}/v1` });
+    const completion = await client.completions.create({
+      model: "unmask-diffusion", prompt: "Once upon a time", max_tokens: 16, seed: 3,
+      // diffusion extras ride along as extra body fields
+      ...({ steps: 8 } as object),
+    });
+    expect(completion.choices[0]!.text.trim().length).toBeGreaterThan(0);
+    expect(completion.usage).toMatchObject({ completion_tokens: 16, nfe: 8 });
+
+    const stream = await client.completions.create({
+      model: "unmask-ar", prompt: "Once upon a time", max_tokens: 12, seed: 3, stream: true, stream_options: { include_usage: true },
+    });
+    let text = "";
+    let usage: unknown;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.text ?? "";
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text.trim().length).toBeGreaterThan(0);
+    expect(usage).toMatchObject({ prompt_tokens: 4 });
+  });
+
+  it("streams every denoising step through the native endpoint, masks shrinking, then the final answer", async () => {
+    const response = await fetch(`${edgeUrl}/v1/generate`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${await createKey()}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ prompt: "Once upon a time", mode: "diffusion", maxTokens: 16, steps: 4, seed: 1, stream: true }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const events = (await response.text()).split("\n\n").filter((block) => block.startsWith("event:"));
+    const parse = (block: string) => ({ event: block.split("\n")[0]!.slice(7), data: JSON.parse(block.split("\n")[1]!.slice(6)) });
+    const steps = events.map(parse).filter((e) => e.event === "step");
+    const done = events.map(parse).find((e) => e.event === "done");
+    expect(steps.map((s) => s.data.step)).toEqual([0, 1, 2, 3]);
+    const masks = steps.map((s) => (s.data.text.match(/\[MASK\]/g) ?? []).length);
+    expect(masks).toEqual([...masks].sort((a, b) => b - a));
+    expect(masks.at(-1)).toBe(0);
+    expect(done?.data.text).toBe(steps.at(-1)!.data.text);
+    expect(done?.data.usage).toMatchObject({ completionTokens: 16, nfe: 4 });
+  });
+
+  it("answers 429 with Retry-After once a key is over its requests-per-minute limit", async () => {
+    const key = await createKey({ requestsPerMinute: 1 });
+    const ask = () =>
+      fetch(`${edgeUrl}/v1/completions`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ model: "unmask-ar", prompt: "Hi", max_tokens: 2 }),
+      });
+    expect((await ask()).status).toBe(200);
+    const limited = await ask();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+  });
+});
