@@ -7,6 +7,7 @@ Graphs (opset 17, dynamic axes):
   diffusion: input_ids int64[B, L], attention_mask int64[B, L] -> logits float32[B, L, V]
   ar:        input_ids int64[B, S], past_kv float32[n_layer, 2, B, H, P, Dh]
              -> logits float32[B, S, V], present_kv float32[n_layer, 2, B, H, P + S, Dh]
+Also writes model.int8.onnx, the dynamically quantised graph (training/quantize.py).
 Fixtures (models/<name>/fixtures/parity.json): fixed inputs and PyTorch outputs that the
 TypeScript parity tests compare against onnxruntime-node, plus one loss vector for core's loss.
 """
@@ -18,6 +19,7 @@ import torch
 
 from model import ModelConfig, Transformer
 from losses import forward_process, llada_pretraining_loss, stratified_t
+from quantize import quantize
 
 EOT_ID, MASK_ID, PAD_ID = 4093, 4094, 4095
 
@@ -120,6 +122,7 @@ def main():
     model, cfg, state = load(args.ckpt, args.kind)
     os.makedirs(os.path.join(args.out, "fixtures"), exist_ok=True)
     export(model, cfg, args.kind, args.out)
+    quantize(os.path.join(args.out, "model.onnx"), os.path.join(args.out, "model.int8.onnx"))
     config = {
         "kind": args.kind,
         "architecture": {**cfg.to_dict(), "head_dim": cfg.d_model // cfg.n_head, "positions": "rotary",
@@ -130,7 +133,7 @@ def main():
         "context_length": cfg.context_length,
         "special_tokens": {"eos": EOT_ID, "mask": MASK_ID, "pad": PAD_ID, "bos": EOT_ID},
         "tokenizer": "../tokenizer/tokenizer.json",
-        "graphs": {"fp32": "model.onnx"},
+        "graphs": {"fp32": "model.onnx", "int8": "model.int8.onnx"},
         "training": {"tokens_seen": state["tokens"], "steps": state["step"], "wall_seconds": round(state["elapsed"]),
                      "args": state["args"]},
     }

@@ -15,6 +15,7 @@ describe("configuration from the environment", () => {
     expect(settings.port).toBe(8788)
     expect(settings.executionProvider).toBe("auto")
     expect(settings.intraOpThreads).toBe(1)
+    expect(settings.modelPrecision).toBe("fp32")
     expect(settings.modelDir).toMatch(/\/models$/)
     expect(settings.edgeSharedSecret).toBeUndefined()
   })
@@ -23,6 +24,7 @@ describe("configuration from the environment", () => {
     [{ ALLOW_UNSIGNED: "1", PORT: "http" }, "PORT"],
     [{ ALLOW_UNSIGNED: "1", PORT: "70000" }, "PORT"],
     [{ ALLOW_UNSIGNED: "1", EXECUTION_PROVIDER: "tpu" }, "EXECUTION_PROVIDER"],
+    [{ ALLOW_UNSIGNED: "1", MODEL_PRECISION: "fp16" }, "MODEL_PRECISION"],
     [{ ALLOW_UNSIGNED: "1", ORT_INTRA_OP_THREADS: "0" }, "ORT_INTRA_OP_THREADS"],
     [{ ALLOW_UNSIGNED: "1", MAX_QUEUE_LENGTH: "-1" }, "MAX_QUEUE_LENGTH"],
     [{ ALLOW_UNSIGNED: "1", MAX_CONCURRENT_REQUESTS: "1.5" }, "MAX_CONCURRENT_REQUESTS"],
@@ -45,5 +47,22 @@ describe("configuration from the environment", () => {
   it("names the missing model directory", async () => {
     await expect(startWorker({ env: { PORT: "0", ALLOW_UNSIGNED: "1", MODEL_DIR: "/nonexistent/models" } }))
       .rejects.toThrow(/\/nonexistent\/models\/diffusion\/config\.json/)
+  })
+
+  it("serves the int8 graphs with MODEL_PRECISION=int8", async () => {
+    const worker = await startWorker({ env: { PORT: "0", HOST: "127.0.0.1", ALLOW_UNSIGNED: "1", MODEL_PRECISION: "int8" } })
+    try {
+      for (const mode of ["diffusion", "ar"]) {
+        const response = await fetch(`${worker.url}/v1/generate`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ prompt: "Once upon a time", mode, maxTokens: 8, steps: 4 }),
+        })
+        expect(response.status).toBe(200)
+        expect(((await response.json()) as { tokens: number[] }).tokens.length).toBeGreaterThan(0)
+      }
+    } finally {
+      await worker.close()
+    }
   })
 })

@@ -1,6 +1,8 @@
 import { Context } from "effect"
 
 export type ExecutionProviderChoice = "auto" | "cuda" | "cpu"
+/** Which graph of each model to run: `int8` is faster on CPU but its dynamic activation scales make outputs depend on batch composition. */
+export type ModelPrecision = "fp32" | "int8"
 
 /** Everything the worker reads from its environment, validated once at start-up. */
 export interface WorkerSettings {
@@ -8,6 +10,7 @@ export interface WorkerSettings {
   readonly port: number
   readonly modelDir: string
   readonly executionProvider: ExecutionProviderChoice
+  readonly modelPrecision: ModelPrecision
   readonly intraOpThreads: number
   /** `undefined` only when ALLOW_UNSIGNED=1. */
   readonly edgeSharedSecret: string | undefined

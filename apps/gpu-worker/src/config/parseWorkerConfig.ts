@@ -1,11 +1,12 @@
 import { Effect } from "effect"
 import { defaultModelDir } from "./defaultModelDir.js"
 import { InvalidConfig } from "./InvalidConfig.js"
-import type { ExecutionProviderChoice, WorkerSettings } from "./WorkerConfig.js"
+import type { ExecutionProviderChoice, ModelPrecision, WorkerSettings } from "./WorkerConfig.js"
 
 export type Environment = Readonly<Record<string, string | undefined>>
 
 const EXECUTION_PROVIDERS: ReadonlyArray<ExecutionProviderChoice> = ["auto", "cuda", "cpu"]
+const MODEL_PRECISIONS: ReadonlyArray<ModelPrecision> = ["fp32", "int8"]
 
 const integer = (env: Environment, variable: string, fallback: number, minimum: number, maximum: number) =>
   Effect.suspend(() => {
@@ -20,14 +21,14 @@ const integer = (env: Environment, variable: string, fallback: number, minimum: 
       }))
   })
 
-const executionProvider = (env: Environment) =>
+const oneOf = <Choice extends string>(env: Environment, variable: string, choices: ReadonlyArray<Choice>, fallback: Choice) =>
   Effect.suspend(() => {
-    const raw = (env["EXECUTION_PROVIDER"] ?? "auto").trim().toLowerCase()
-    const choice = EXECUTION_PROVIDERS.find((provider) => provider === raw)
+    const raw = (env[variable] ?? fallback).trim().toLowerCase()
+    const choice = choices.find((candidate) => candidate === raw)
     return choice === undefined
       ? Effect.fail(new InvalidConfig({
-        variable: "EXECUTION_PROVIDER",
-        message: `EXECUTION_PROVIDER must be one of ${EXECUTION_PROVIDERS.join(", ")}, got "${raw}"`,
+        variable,
+        message: `${variable} must be one of ${choices.join(", ")}, got "${raw}"`,
       }))
       : Effect.succeed(choice)
   })
@@ -59,7 +60,8 @@ export const parseWorkerConfig = (env: Environment): Effect.Effect<WorkerSetting
       host: env["HOST"]?.trim() || "0.0.0.0",
       port: yield* integer(env, "PORT", 8788, 0, 65535),
       modelDir: modelDir || defaultModelDir,
-      executionProvider: yield* executionProvider(env),
+      executionProvider: yield* oneOf(env, "EXECUTION_PROVIDER", EXECUTION_PROVIDERS, "auto"),
+      modelPrecision: yield* oneOf(env, "MODEL_PRECISION", MODEL_PRECISIONS, "fp32"),
       intraOpThreads: yield* integer(env, "ORT_INTRA_OP_THREADS", 1, 1, 256),
       edgeSharedSecret: yield* edgeSharedSecret(env),
       limits: {

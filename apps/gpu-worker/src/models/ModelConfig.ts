@@ -13,7 +13,7 @@ export const ModelConfig = Schema.Struct({
   }),
   /** Relative to the model directory. */
   tokenizer: Schema.String,
-  graphs: Schema.Struct({ fp32: Schema.String }),
+  graphs: Schema.Struct({ fp32: Schema.String, int8: Schema.optionalKey(Schema.String) }),
   architecture: Schema.Struct({
     n_layer: Schema.Int,
     n_head: Schema.Int,

@@ -6,6 +6,7 @@ import { makeOnnxCausalGraph, type OnnxCausalGraph } from "../backends/onnx/Onnx
 import { makeOnnxDiffusionGraph, type OnnxDiffusionGraph } from "../backends/onnx/OnnxDiffusionGraph.js"
 import { WorkerConfig } from "../config/WorkerConfig.js"
 import type { ModelConfig } from "./ModelConfig.js"
+import { ModelLoadError } from "./ModelLoadError.js"
 import { readModelConfig } from "./readModelConfig.js"
 
 export interface LoadedModel<Graph> {
@@ -33,16 +34,22 @@ export const ModelRegistryLive = Layer.effect(
     const arDir = join(settings.modelDir, "ar")
     const diffusionConfig = yield* readModelConfig(diffusionDir, "diffusion")
     const arConfig = yield* readModelConfig(arDir, "ar")
+    const graphFile = (config: ModelConfig, dir: string) =>
+      settings.modelPrecision === "int8" && config.graphs.int8 !== undefined
+        ? Effect.succeed(join(dir, config.graphs.int8))
+        : settings.modelPrecision === "int8"
+        ? Effect.fail(new ModelLoadError({ path: dir, message: `MODEL_PRECISION=int8 but ${dir}/config.json lists no int8 graph` }))
+        : Effect.succeed(join(dir, config.graphs.fp32))
 
     const first = yield* Effect.acquireRelease(
-      openWithProviderChoice(join(diffusionDir, diffusionConfig.graphs.fp32), settings.executionProvider, sessionOptions),
+      openWithProviderChoice(yield* graphFile(diffusionConfig, diffusionDir), settings.executionProvider, sessionOptions),
       ({ session }) => released(session),
     )
     const arSession = yield* Effect.acquireRelease(
-      createSession(join(arDir, arConfig.graphs.fp32), first.provider, sessionOptions),
+      createSession(yield* graphFile(arConfig, arDir), first.provider, sessionOptions),
       released,
     )
-    yield* Effect.logInfo(`models loaded from ${settings.modelDir} on the ${first.provider} execution provider`)
+    yield* Effect.logInfo(`${settings.modelPrecision} models loaded from ${settings.modelDir} on the ${first.provider} execution provider`)
 
     return {
       provider: first.provider,
