@@ -1,7 +1,8 @@
 // Is the int8 graph worth keeping? Times fp32 vs int8 in one run (interleaved, 1 thread) and
 // compares validation loss on the same inputs: AR exact NLL; diffusion the LLaDA loss with the
-// same masks for both graphs.  Usage: node training/measure-int8.mjs <ar|diffusion> <int8.onnx>
-import { readFileSync } from "node:fs"
+// same masks for both graphs. Writes models/<kind>/int8-check.json.
+// Usage: node training/measure-int8.mjs <ar|diffusion> <int8.onnx>
+import { readFileSync, writeFileSync } from "node:fs"
 import * as ort from "onnxruntime-node"
 
 const [kind, int8Path] = process.argv.slice(2)
@@ -60,4 +61,5 @@ for (const [b, l] of shapes) {
   }
 }
 result.lossChange = result.loss.int8 / result.loss.fp32 - 1
+writeFileSync(`${dir}int8-check.json`, JSON.stringify(result, null, 1) + "\n")
 console.log(JSON.stringify(result, null, 1))

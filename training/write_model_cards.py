@@ -29,6 +29,19 @@ def samples_block(texts):
     return "\n\n".join(f"Sample {i + 1}:\n\n```text\n{t}\n```" for i, t in enumerate(texts))
 
 
+def int8_section(name):
+    check = read_json("models", name, "int8-check.json")
+    calls = ", ".join(f"{shape}: {t['fp32']:.2f} → {t['int8']:.2f} ms" for shape, t in check["msPerCall"].items())
+    return f"""## int8 variant (`model.int8.onnx`)
+Dynamic int8 quantisation of every weight MatMul (`training/quantize.py`). Measured by
+`node training/measure-int8.mjs {name} models/{name}/model.int8.onnx` (onnxruntime-node, CPU, 1 thread,
+best of 3 rounds of 10 calls; `int8-check.json`): {calls}; validation loss
+{check['loss']['fp32']:.4f} → {check['loss']['int8']:.4f} ({100 * check['lossChange']:+.2f} %). Kept: faster, and within 2 %.
+The worker runs it with `MODEL_PRECISION=int8` (not the default: its dynamic activation scales make
+outputs depend on the batch a request shares).
+"""
+
+
 def architecture_lines(config):
     a = config["architecture"]
     return (
@@ -83,6 +96,7 @@ trained with next-token cross-entropy. Served by `apps/gpu-worker` in `mode: "ar
 - **Validation NLL (exact): {card['ar']['natsPerToken']:.3f} nats/token** ({card['ar']['natsPerToken'] / 0.6931471805599453:.3f} bits/token).
   {evaluation_line}
 
+{int8_section("ar")}
 ## Samples
 Unedited, prompt "{samples['prompt']}", 128 new tokens (stopping at end of text), temperature {samples['temperature']},
 seeds {", ".join(map(str, samples['seeds']))}.
@@ -127,6 +141,7 @@ with the LLaDA pre-training loss. Served by `apps/gpu-worker` in `mode: "diffusi
   the AR baseline's exact NLL on the same tokens is {card['ar']['natsPerToken']:.3f}.
   {evaluation_line}
 
+{int8_section("diffusion")}
 ## Samples
 Unedited, prompt "{samples['prompt']}", N = 128 new tokens, `{samples['remasking']}` remasking, one block,
 Gumbel temperature {samples['temperature']}, seeds {", ".join(map(str, samples['seeds']))}.
