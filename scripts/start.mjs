@@ -4,6 +4,7 @@
 // ready-to-paste curl command. Ctrl-C stops both.
 import { spawn, spawnSync } from "node:child_process"
 import { randomBytes } from "node:crypto"
+import { mkdirSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
@@ -65,6 +66,9 @@ const created = await fetch(`${edgeUrl}/admin/keys`, {
 })
 if (!created.ok) fail(`creating a development key failed: ${created.status} ${await created.text()}`)
 const { key } = await created.json()
+// For tools that drive the running stack (playground tests, load tests): where it is and how to call it.
+mkdirSync(`${root}.unmask`, { recursive: true })
+writeFileSync(`${root}.unmask/stack.json`, JSON.stringify({ edgeUrl, workerUrl, apiKey: key, adminSecret, signingSecret, pid: process.pid }, null, 2))
 
 const request = { model: "unmask-diffusion", prompt: "Once upon a time", max_tokens: 64, steps: 32, seed: 1 }
 const started = Date.now()
