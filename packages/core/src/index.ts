@@ -1,8 +1,10 @@
+export { CachedDenoiser, type DenoiserCache, type WindowRequest } from "./model/CachedDenoiser.js"
 export { CausalLM, type CausalOutput } from "./model/CausalLM.js"
 export { Denoiser } from "./model/Denoiser.js"
 export { ModelError } from "./model/ModelError.js"
 export type { LogitsBatch, TokenBatch } from "./model/Tensors.js"
 export type { TokenIds } from "./model/TokenIds.js"
+export type { ConfidenceBatch, Window, WindowPredictions } from "./model/WindowPredictions.js"
 
 export { makeRng, type Rng } from "./random/Rng.js"
 
@@ -17,7 +19,7 @@ export { sftLoss } from "./loss/sftLoss.js"
 
 export { ArParams } from "./params/ArParams.js"
 export { decodeParams, toInvalidParams } from "./params/decodeParams.js"
-export { DiffusionParams, Remasking } from "./params/DiffusionParams.js"
+export { CacheMode, DiffusionParams, Remasking } from "./params/DiffusionParams.js"
 export { InvalidParams } from "./params/InvalidParams.js"
 export * from "./params/limits.js"
 
@@ -26,10 +28,13 @@ export { collectResult } from "./sampling/collectResult.js"
 export { diffusionGenerate } from "./sampling/diffusionGenerate.js"
 export {
   advance,
+  cacheWindow,
   denoiserInput,
   type DiffusionPlan,
   diffusionResult,
   type DiffusionState,
+  needsFill,
+  predictionsWanted,
   startDiffusion,
 } from "./sampling/DiffusionState.js"
 export type { FinishReason, Frame, GenerationEvent, GenerationResult } from "./sampling/GenerationEvent.js"

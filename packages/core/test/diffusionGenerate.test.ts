@@ -23,6 +23,7 @@ const params = (overrides: Partial<DiffusionParams> & Pick<DiffusionParams, "gen
   cfgScale: 0,
   stopAtEos: false,
   seed: 0,
+  cache: "none",
   ...overrides,
 })
 const generate = (prompt: Int32Array, p: DiffusionParams, positionLogits = hashedLogits(VOCAB)) => {
@@ -248,6 +249,73 @@ describe("diffusionGenerate options", () => {
     const a = generate(promptOf(3), p)
     expect(generate(promptOf(3), p).frames).toEqual(a.frames)
     expect(generate(promptOf(3), { ...p, seed: 4321 }).frames).not.toEqual(a.frames)
+  })
+})
+
+describe("diffusionGenerate with a block KV cache", () => {
+  const generateWith = (prompt: Int32Array, p: DiffusionParams, options: Parameters<typeof testDoubleDenoiser>[2] = {}) => {
+    const double = testDoubleDenoiser(VOCAB, hashedLogits(VOCAB), options)
+    return { ...runGeneration(diffusionGenerate(prompt, p, ids), double.layer), double }
+  }
+
+  it("with an exact cache, prefix and dual equal the plain sampler bit for bit (any options)", () => {
+    fc.assert(
+      fc.property(configArb, fc.constantFrom("prefix", "dual") as fc.Arbitrary<"prefix" | "dual">, (c, cache) => {
+        const genLength = c.blockLength * c.blocks
+        const p = params({ ...c, genLength, steps: c.stepsPerBlock * c.blocks, blockLength: c.blockLength })
+        const prompt = promptOf(c.promptLength)
+        const plain = generateWith(prompt, p)
+        const cached = generateWith(prompt, { ...p, cache })
+        expect(cached.frames).toEqual(plain.frames)
+        expect(cached.result).toEqual(plain.result)
+        expect(cached.double.calls).toHaveLength(0)
+        expect(plain.double.cachedCalls).toHaveLength(0)
+      }),
+      { numRuns: 60 },
+    )
+  })
+
+  it("fills at each block start, refines otherwise, over the block (dual) or block + suffix (prefix)", () => {
+    const p = params({ genLength: 6, steps: 6, blockLength: 3, cache: "dual" })
+    const dual = generateWith(promptOf(2), p).double.cachedCalls
+    expect(dual.map((call) => call.kind)).toEqual(["fill", "refine", "refine", "fill", "refine", "refine"])
+    expect(dual.map((call) => [call.window.start, call.window.end])).toEqual([[2, 5], [2, 5], [2, 5], [5, 8], [5, 8], [5, 8]])
+    const prefix = generateWith(promptOf(2), { ...p, cache: "prefix" }).double.cachedCalls
+    expect(prefix.map((call) => [call.window.start, call.window.end])).toEqual([[2, 8], [2, 8], [2, 8], [5, 8], [5, 8], [5, 8]])
+  })
+
+  it("asks for the confidence summary only when greedy without guidance, and decodes it as the logits", () => {
+    const head = { confidenceHead: { excluded: ids.maskId } }
+    const greedy = params({ genLength: 8, steps: 4, blockLength: 4, cache: "dual", threshold: 0.3 })
+    const withHead = generateWith(promptOf(2), greedy, head)
+    expect(withHead.double.cachedCalls.every((call) => call.wants === "confidence")).toBe(true)
+    expect(withHead.frames).toEqual(generateWith(promptOf(2), { ...greedy, cache: "none" }).frames)
+    for (const remasking of ["margin", "entropy"] as const) {
+      const ranked = { ...greedy, remasking, threshold: undefined, steps: 8 }
+      const { threshold: _unused, ...withoutThreshold } = ranked
+      expect(generateWith(promptOf(2), withoutThreshold, head).result).toEqual(
+        generateWith(promptOf(2), { ...withoutThreshold, cache: "none" }).result,
+      )
+    }
+    const sampled = generateWith(promptOf(2), { ...greedy, temperature: 0.5 }, head)
+    expect(sampled.double.cachedCalls.every((call) => call.wants === "logits")).toBe(true)
+    const guided = generateWith(promptOf(2), { ...greedy, cfgScale: 1 }, head)
+    expect(guided.double.cachedCalls.every((call) => call.wants === "logits")).toBe(true)
+  })
+
+  it("factor decoding commits at least one per step and fills every block", () => {
+    const { frames, result } = generateWith(promptOf(2), params({ genLength: 8, steps: 2, blockLength: 4, factor: 2, cache: "dual" }))
+    expect(frames.every((f) => f.committed.length >= 1)).toBe(true)
+    expect(result.tokens).toHaveLength(8)
+    expect(result.tokens.includes(ids.maskId)).toBe(false)
+  })
+
+  it("fails with ModelError when a cached call fails or has the wrong shape", () => {
+    const p = params({ genLength: 8, steps: 4, cache: "dual" })
+    expect(generationError(diffusionGenerate(promptOf(2), p, ids), brokenDenoiser("fails"))).toMatchObject({ _tag: "ModelError" })
+    expect(generationError(diffusionGenerate(promptOf(2), p, ids), brokenDenoiser("wrongShape")).message).toMatch(
+      /expected logits \[1, 8, 12\]/,
+    )
   })
 })
 

@@ -6,6 +6,7 @@ import {
   DiffusionParams,
   InvalidParams,
   MAX_CFG_SCALE,
+  MAX_FACTOR,
   MAX_GEN_LENGTH,
   MAX_SEED,
   MAX_STEPS,
@@ -30,13 +31,25 @@ describe("DiffusionParams", () => {
       cfgScale: 0,
       stopAtEos: false,
       seed: 0,
+      cache: "none",
     })
   })
 
   it("accepts a decoded value again (the samplers re-validate their input)", () => {
-    const full = { ...base, blockLength: 4, temperature: 0.5, cfgScale: 1, threshold: 0.9, stopAtEos: true, seed: 7 }
+    const full = { ...base, blockLength: 4, temperature: 0.5, cfgScale: 1, threshold: 0.9, stopAtEos: true, seed: 7, cache: "dual" }
     const result = decodeDiffusion(full)
     expect(result._tag === "Success" && result.success).toEqual(full)
+  })
+
+  it("takes a factor (0, MAX_FACTOR] or a threshold, not both, and a known cache mode", () => {
+    expect(decodeDiffusion({ ...base, factor: 1, cache: "prefix" })._tag).toBe("Success")
+    expect(rejection({ ...base, factor: 0 }).field).toBe("factor")
+    expect(rejection({ ...base, factor: MAX_FACTOR + 1 }).field).toBe("factor")
+    expect(rejection({ ...base, factor: 1, threshold: 0.9 })).toEqual({
+      field: "factor",
+      message: "threshold and factor are alternative rules: give one of them",
+    })
+    expect(rejection({ ...base, cache: "both" }).field).toBe("cache")
   })
 
   it("names the field and the reason for invalid block structure", () => {

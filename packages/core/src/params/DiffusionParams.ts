@@ -1,10 +1,18 @@
 import { Schema } from "effect"
 import { FiniteBetween, IntBetween, withDefault } from "./fields.js"
-import { MAX_CFG_SCALE, MAX_GEN_LENGTH, MAX_SEED, MAX_STEPS, MAX_TEMPERATURE } from "./limits.js"
+import { MAX_CFG_SCALE, MAX_FACTOR, MAX_GEN_LENGTH, MAX_SEED, MAX_STEPS, MAX_TEMPERATURE } from "./limits.js"
 
 /** How a diffusion step ranks masked positions; the highest-ranked are committed. */
 export const Remasking = Schema.Literals(["low_confidence", "random", "margin", "entropy"])
 export type Remasking = typeof Remasking.Type
+
+/**
+ * Fast-dLLM's block KV cache: `none` runs the whole canvas every step; `prefix` caches everything
+ * left of the current block; `dual` caches both sides and runs only the block. Caches are refilled
+ * by a full forward at every block start.
+ */
+export const CacheMode = Schema.Literals(["none", "prefix", "dual"])
+export type CacheMode = typeof CacheMode.Type
 
 const blockStructure = Schema.makeFilter<{
   readonly genLength: number
@@ -25,10 +33,17 @@ const blockStructure = Schema.makeFilter<{
   return undefined
 })
 
+const oneParallelRule = Schema.makeFilter<{ readonly threshold?: number; readonly factor?: number }>(
+  ({ threshold, factor }) =>
+    threshold !== undefined && factor !== undefined
+      ? { path: ["factor"], issue: "threshold and factor are alternative rules: give one of them" }
+      : undefined,
+)
+
 /**
  * Parameters of the diffusion sampler. `blockLength` defaults to `genLength` (one block);
- * `threshold` switches on Fast-dLLM parallel decoding (the step count becomes dynamic and
- * `steps` then only has to be a valid schedule).
+ * `threshold` or `factor` switches on Fast-dLLM parallel decoding (the step count becomes dynamic
+ * and `steps` then only has to be a valid schedule).
  */
 export const DiffusionParams = Schema.Struct({
   genLength: IntBetween(1, MAX_GEN_LENGTH),
@@ -38,7 +53,9 @@ export const DiffusionParams = Schema.Struct({
   temperature: FiniteBetween(0, MAX_TEMPERATURE).pipe(withDefault(0)),
   cfgScale: FiniteBetween(0, MAX_CFG_SCALE).pipe(withDefault(0)),
   threshold: Schema.optionalKey(FiniteBetween(0, 1)),
+  factor: Schema.optionalKey(Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: MAX_FACTOR, exclusiveMinimum: true }))),
+  cache: CacheMode.pipe(withDefault("none")),
   stopAtEos: Schema.Boolean.pipe(withDefault(false)),
   seed: IntBetween(0, MAX_SEED).pipe(withDefault(0)),
-}).check(blockStructure)
+}).check(blockStructure, oneParallelRule)
 export type DiffusionParams = typeof DiffusionParams.Type

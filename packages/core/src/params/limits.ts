@@ -8,6 +8,8 @@ export const MAX_STEPS = 1024
 export const MAX_TEMPERATURE = 10
 /** Highest classifier-free guidance scale s in un + (s + 1)(cond − un). */
 export const MAX_CFG_SCALE = 10
+/** Largest Fast-dLLM factor f (a step accepts the top n while the n-th confidence ≥ 1 − f/(n + 1)). */
+export const MAX_FACTOR = 64
 /** Largest top-k of the AR sampler. */
 export const MAX_TOP_K = 1024
 /** Seeds are uint32. */

@@ -1,6 +1,8 @@
 import { Effect } from "effect"
+import type { DenoiserCache } from "../model/CachedDenoiser.js"
 import type { LogitsBatch, TokenBatch } from "../model/Tensors.js"
 import type { TokenIds } from "../model/TokenIds.js"
+import type { Window, WindowPredictions } from "../model/WindowPredictions.js"
 import { DiffusionParams } from "../params/DiffusionParams.js"
 import { decodeParams } from "../params/decodeParams.js"
 import type { InvalidParams } from "../params/InvalidParams.js"
@@ -8,8 +10,8 @@ import { makeRng, type Rng } from "../random/Rng.js"
 import { numTransferTokens } from "../schedule/numTransferTokens.js"
 import { classifierFreeGuidance } from "./classifierFreeGuidance.js"
 import type { FinishReason, Frame, GenerationResult } from "./GenerationEvent.js"
-import { predictPosition } from "./predictPosition.js"
-import { type Candidate, selectCommits } from "./selectCommits.js"
+import { predictFromConfidence, predictPosition, type Prediction } from "./predictPosition.js"
+import { type Candidate, type CommitRule, selectCommits } from "./selectCommits.js"
 import { validatePrompt } from "./validatePrompt.js"
 
 /** What stays fixed during one diffusion generation. */
@@ -25,7 +27,8 @@ export interface DiffusionPlan {
 
 /**
  * The diffusion sampler between two model calls. Immutable: `advance` returns a new state.
- * Without a KV cache every step is one model call, so nfe = steps = committedPerStep.length.
+ * Every step is one model call (a full forward, or a cached one over a window), so
+ * nfe = steps = committedPerStep.length.
  */
 export interface DiffusionState {
   readonly plan: DiffusionPlan
@@ -36,6 +39,9 @@ export interface DiffusionState {
   readonly committedPerStep: ReadonlyArray<number>
   readonly rng: Rng
   readonly finishReason: FinishReason | undefined
+  /** With a KV cache: the cache filled at the start of `cachedBlock`. */
+  readonly cache: DenoiserCache | undefined
+  readonly cachedBlock: number
 }
 
 /** Validates the request and lays out the canvas: prompt followed by genLength mask tokens. */
@@ -66,6 +72,8 @@ export const startDiffusion = (
       committedPerStep: [],
       rng: makeRng(valid.seed),
       finishReason: undefined,
+      cache: undefined,
+      cachedBlock: -1,
     }
   })
 
@@ -83,19 +91,43 @@ export const denoiserInput = ({ plan, canvas }: DiffusionState): TokenBatch => {
   return { ids, batch: 2, length: canvas.length }
 }
 
-/** The logits for one position in float64, guided when cfgScale > 0; the mask token can never be chosen. */
-const logitsAt = ({ data, length, vocab }: LogitsBatch, position: number, plan: DiffusionPlan): Float64Array => {
-  const row = (batchRow: number) => data.subarray((batchRow * length + position) * vocab, (batchRow * length + position + 1) * vocab)
-  const logits = plan.params.cfgScale === 0
-    ? new Float64Array(row(0))
-    : classifierFreeGuidance(row(0), row(1), plan.params.cfgScale)
-  logits[plan.ids.maskId] = -Infinity
-  return logits
+/** The logits of the window's row `index`: a view of the model's row, or the guided row with cfgScale > 0. */
+const logitsAt = ({ data, length, vocab }: LogitsBatch, index: number, plan: DiffusionPlan): ArrayLike<number> => {
+  const row = (batchRow: number) => data.subarray((batchRow * length + index) * vocab, (batchRow * length + index + 1) * vocab)
+  return plan.params.cfgScale === 0 ? row(0) : classifierFreeGuidance(row(0), row(1), plan.params.cfgScale)
+}
+
+/** Predicts canvas position `position` from the window's predictions; the mask token can never be chosen. */
+const predict = (state: DiffusionState, predictions: WindowPredictions, window: Window, position: number, rng: Rng): Prediction => {
+  const { params, ids } = state.plan
+  const index = position - window.start
+  if (predictions._tag === "Confidence") return predictFromConfidence(predictions.confidence, index, params.remasking, rng)
+  return predictPosition(logitsAt(predictions.logits, index, state.plan), ids.maskId, params.remasking, params.temperature, rng)
 }
 
 const blockRange = (plan: DiffusionPlan, block: number): readonly [number, number] => {
   const start = plan.promptLength + block * plan.blockLength
   return [start, start + plan.blockLength]
+}
+
+/** The positions a cached step recomputes: the current block (dual cache) or the block and all right of it (prefix cache). */
+export const cacheWindow = ({ plan, canvas, block }: DiffusionState): Window => {
+  const [start, end] = blockRange(plan, block)
+  return { start, end: plan.params.cache === "dual" ? end : canvas.length }
+}
+
+/** Whether the next cached step must refill the cache with a full forward (at every block start). */
+export const needsFill = (state: DiffusionState): boolean => state.cache === undefined || state.cachedBlock !== state.block
+
+/** The confidence summary is enough for greedy decoding without guidance; anything else needs full logits. */
+export const predictionsWanted = ({ plan }: DiffusionState): "logits" | "confidence" =>
+  plan.params.temperature === 0 && plan.params.cfgScale === 0 ? "confidence" : "logits"
+
+const commitRule = (state: DiffusionState): CommitRule => {
+  const { threshold, factor } = state.plan.params
+  if (threshold !== undefined) return { threshold }
+  if (factor !== undefined) return { factor }
+  return { count: state.plan.schedule[state.stepInBlock] ?? 0 }
 }
 
 /** Canvas index of the first end-of-text token in the generated part, if any. */
@@ -113,26 +145,28 @@ const finishReasonOf = (plan: DiffusionPlan, canvas: Int32Array, block: number):
 }
 
 /**
- * One denoising step from the model's logits for `denoiserInput(state)`: predict every masked
- * position of the current block (in position order, so the random draws are reproducible), commit
- * the scheduled number (or the threshold's choice), and move on to the next block once this one is
- * full. Positions right of the current block never commit; committed positions never change.
+ * One denoising step from the model's predictions for a window of the canvas (by default all of it,
+ * as from `denoiserInput(state)`): predict every masked position of the current block (in position
+ * order, so the random draws are reproducible), commit the scheduled number (or the threshold's or
+ * factor's choice), and move on to the next block once this one is full. Positions right of the
+ * current block never commit; committed positions never change. `cache` is the cache the
+ * predictions were made with, kept for the next step of the same block.
  */
-export const advance = (state: DiffusionState, logits: LogitsBatch): readonly [Frame, DiffusionState] => {
+export const advance = (
+  state: DiffusionState,
+  predictions: WindowPredictions,
+  window: Window = { start: 0, end: state.canvas.length },
+  cache?: DenoiserCache,
+): readonly [Frame, DiffusionState] => {
   const { plan } = state
   const rng = state.rng.clone()
   const [start, end] = blockRange(plan, state.block)
   const candidates: Array<Candidate> = []
   for (let position = start; position < end; position++) {
     if (state.canvas[position] !== plan.ids.maskId) continue
-    const prediction = predictPosition(logitsAt(logits, position, plan), plan.params.remasking, plan.params.temperature, rng)
-    candidates.push({ position, ...prediction })
+    candidates.push({ position, ...predict(state, predictions, window, position, rng) })
   }
-  const { threshold } = plan.params
-  const chosen = selectCommits(
-    candidates,
-    threshold === undefined ? { count: plan.schedule[state.stepInBlock] ?? 0 } : { threshold },
-  )
+  const chosen = selectCommits(candidates, commitRule(state))
   const canvas = state.canvas.slice()
   for (const { position, token } of chosen) canvas[position] = token
   const blockFull = !canvas.subarray(start, end).includes(plan.ids.maskId)
@@ -153,6 +187,8 @@ export const advance = (state: DiffusionState, logits: LogitsBatch): readonly [F
     committedPerStep,
     rng,
     finishReason: finishReasonOf(plan, canvas, block),
+    cache: cache ?? state.cache,
+    cachedBlock: cache === undefined ? state.cachedBlock : state.block,
   }
   return [frame, next]
 }

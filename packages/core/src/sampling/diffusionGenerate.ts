@@ -1,34 +1,65 @@
 import { Effect, Stream } from "effect"
+import { CachedDenoiser } from "../model/CachedDenoiser.js"
 import { Denoiser } from "../model/Denoiser.js"
 import { expectLogitsShape } from "../model/expectLogitsShape.js"
+import { expectWindowShape } from "../model/expectWindowShape.js"
 import type { ModelError } from "../model/ModelError.js"
 import type { TokenIds } from "../model/TokenIds.js"
 import type { DiffusionParams } from "../params/DiffusionParams.js"
 import type { InvalidParams } from "../params/InvalidParams.js"
-import { advance, denoiserInput, diffusionResult, startDiffusion } from "./DiffusionState.js"
+import type { Frame } from "./GenerationEvent.js"
+import {
+  advance,
+  cacheWindow,
+  denoiserInput,
+  diffusionResult,
+  type DiffusionState,
+  needsFill,
+  predictionsWanted,
+  startDiffusion,
+} from "./DiffusionState.js"
 import type { GenerationEvent } from "./GenerationEvent.js"
 import { generationStream } from "./generationStream.js"
 
+type Step = Effect.Effect<readonly [Frame, DiffusionState], ModelError, Denoiser | CachedDenoiser>
+
+/** Without a cache: one full forward over the canvas per step. */
+const plainStep = (state: DiffusionState): Step => {
+  const input = denoiserInput(state)
+  return Denoiser.use((denoiser) => denoiser.denoise(input)).pipe(
+    Effect.flatMap((logits) =>
+      expectLogitsShape(logits, { batch: input.batch, length: input.length, vocab: state.plan.ids.vocabSize })
+    ),
+    Effect.map((logits) => advance(state, { _tag: "Logits", logits })),
+  )
+}
+
+/** With a block KV cache: a full forward that refills the cache at each block start, then window-only forwards. */
+const cachedStep = (state: DiffusionState): Step => {
+  const request = { batch: denoiserInput(state), window: cacheWindow(state), wants: predictionsWanted(state) }
+  const expected = { batch: request.batch.batch, length: request.window.end - request.window.start, vocab: state.plan.ids.vocabSize }
+  return CachedDenoiser.use((denoiser) =>
+    needsFill(state)
+      ? Effect.flatMap(denoiser.fill(request), ({ predictions, cache }) =>
+        Effect.map(expectWindowShape(predictions, expected), (checked) => advance(state, checked, request.window, cache)))
+      : Effect.flatMap(denoiser.refine(request, state.cache!), (predictions) =>
+        Effect.map(expectWindowShape(predictions, expected), (checked) => advance(state, checked, request.window)))
+  )
+}
+
 /**
- * Masked-diffusion generation (LLaDA's sampler, with Fast-dLLM's threshold decoding): one Frame per
- * denoising step, one model call each, then Done. Invalid parameters fail the stream before any
- * model call.
+ * Masked-diffusion generation (LLaDA's sampler, with Fast-dLLM's threshold/factor decoding and
+ * block KV caches): one Frame per denoising step, one model call each, then Done. With
+ * `cache: "none"` only `Denoiser` is called; with `prefix`/`dual` only `CachedDenoiser`. Invalid
+ * parameters fail the stream before any model call.
  */
 export const diffusionGenerate = (
   promptIds: Int32Array,
   params: DiffusionParams,
   ids: TokenIds,
-): Stream.Stream<GenerationEvent, InvalidParams | ModelError, Denoiser> =>
+): Stream.Stream<GenerationEvent, InvalidParams | ModelError, Denoiser | CachedDenoiser> =>
   Stream.unwrap(Effect.map(startDiffusion(promptIds, params, ids), (initial) =>
     generationStream(initial, {
       result: diffusionResult,
-      step: (state) => {
-        const input = denoiserInput(state)
-        return Denoiser.use((denoiser) => denoiser.denoise(input)).pipe(
-          Effect.flatMap((logits) =>
-            expectLogitsShape(logits, { batch: input.batch, length: input.length, vocab: ids.vocabSize })
-          ),
-          Effect.map((logits) => advance(state, logits)),
-        )
-      },
+      step: initial.plan.params.cache === "none" ? plainStep : cachedStep,
     })))

@@ -1,21 +1,57 @@
 import { Effect, Layer } from "effect"
-import { Denoiser, type LogitsBatch, ModelError, type TokenBatch } from "../../src/index.js"
+import {
+  CachedDenoiser,
+  type ConfidenceBatch,
+  Denoiser,
+  type LogitsBatch,
+  ModelError,
+  type TokenBatch,
+  type Window,
+  type WindowPredictions,
+  type WindowRequest,
+} from "../../src/index.js"
 
 /** Logits [V] for one position, as a pure function of that row's canvas. */
 export type PositionLogits = (canvas: Int32Array, position: number) => ArrayLike<number>
 
 export interface DenoiserDouble {
-  readonly layer: Layer.Layer<Denoiser>
-  /** Every batch the sampler sent, in order (a copy). */
+  readonly layer: Layer.Layer<Denoiser | CachedDenoiser>
+  /** Every batch the sampler sent to `Denoiser`, in order (a copy). */
   readonly calls: Array<TokenBatch>
+  /** Every `CachedDenoiser` call, in order. */
+  readonly cachedCalls: Array<{ readonly kind: "fill" | "refine"; readonly window: Window; readonly wants: WindowRequest["wants"] }>
+}
+
+/** The softmax summary a fused confidence head would compute from logits (mask excluded), in float32. */
+const confidenceOf = ({ data, batch, length, vocab }: LogitsBatch, excluded: number): ConfidenceBatch => {
+  const rows = batch * length
+  const topTokens = new Int32Array(2 * rows)
+  const topProbabilities = new Float32Array(2 * rows)
+  const entropy = new Float32Array(rows)
+  for (let r = 0; r < rows; r++) {
+    const row = Array.from(data.subarray(r * vocab, (r + 1) * vocab), (x, v) => (v === excluded ? -Infinity : x))
+    const max = Math.max(...row)
+    const sum = row.reduce((total, x) => total + Math.exp(x - max), 0)
+    const p = row.map((x) => Math.exp(x - max) / sum)
+    const order = p.map((_, v) => v).sort((a, b) => p[b]! - p[a]! || a - b)
+    topTokens.set([order[0]!, order[1]!], 2 * r)
+    topProbabilities.set([p[order[0]!]!, p[order[1]!]!], 2 * r)
+    entropy[r] = -p.reduce((total, q) => (q > 0 ? total + q * Math.log(q) : total), 0)
+  }
+  return { topTokens, topProbabilities, entropy, batch, length }
 }
 
 /**
  * TEST DOUBLE for `Denoiser`: a deterministic, pure function of each canvas row, which records
  * its calls. Not a model.
  */
-export const testDoubleDenoiser = (vocab: number, positionLogits: PositionLogits): DenoiserDouble => {
+export const testDoubleDenoiser = (
+  vocab: number,
+  positionLogits: PositionLogits,
+  options: { readonly confidenceHead?: { readonly excluded: number } } = {},
+): DenoiserDouble => {
   const calls: Array<TokenBatch> = []
+  const cachedCalls: DenoiserDouble["cachedCalls"] = []
   const denoise = (batch: TokenBatch) =>
     Effect.sync((): LogitsBatch => {
       calls.push({ ...batch, ids: batch.ids.slice() })
@@ -28,17 +64,47 @@ export const testDoubleDenoiser = (vocab: number, positionLogits: PositionLogits
       }
       return { data, batch: batch.batch, length: batch.length, vocab }
     })
-  return { layer: Layer.succeed(Denoiser, Denoiser.of({ denoise })), calls }
+  /** An exact cache: window predictions come from the current canvas, so they equal the full forward's. */
+  const windowPredictions = (kind: "fill" | "refine", { batch, window, wants }: WindowRequest): WindowPredictions => {
+    cachedCalls.push({ kind, window, wants })
+    const length = window.end - window.start
+    const data = new Float32Array(batch.batch * length * vocab)
+    for (let row = 0; row < batch.batch; row++) {
+      const canvas = batch.ids.subarray(row * batch.length, (row + 1) * batch.length)
+      for (let i = 0; i < length; i++) data.set(positionLogits(canvas, window.start + i), (row * length + i) * vocab)
+    }
+    const logits = { data, batch: batch.batch, length, vocab }
+    return wants === "confidence" && options.confidenceHead !== undefined
+      ? { _tag: "Confidence", confidence: confidenceOf(logits, options.confidenceHead.excluded) }
+      : { _tag: "Logits", logits }
+  }
+  const cached = CachedDenoiser.of({
+    fill: (request) => Effect.sync(() => ({ predictions: windowPredictions("fill", request), cache: { length: request.batch.length } })),
+    refine: (request) => Effect.sync(() => windowPredictions("refine", request)),
+  })
+  return {
+    layer: Layer.mergeAll(Layer.succeed(Denoiser, Denoiser.of({ denoise })), Layer.succeed(CachedDenoiser, cached)),
+    calls,
+    cachedCalls,
+  }
 }
 
 /** A TEST DOUBLE denoiser whose every call fails, or answers with logits of the wrong shape. */
-export const brokenDenoiser = (kind: "fails" | "wrongShape"): Layer.Layer<Denoiser> =>
-  Layer.succeed(Denoiser, Denoiser.of({
-    denoise: (batch) =>
-      kind === "fails"
-        ? Effect.fail(new ModelError({ message: "session closed" }))
-        : Effect.succeed({ data: new Float32Array(batch.length), batch: 1, length: batch.length, vocab: 1 }),
-  }))
+export const brokenDenoiser = (kind: "fails" | "wrongShape"): Layer.Layer<Denoiser | CachedDenoiser> => {
+  const answer = (batch: TokenBatch) =>
+    kind === "fails"
+      ? Effect.fail(new ModelError({ message: "session closed" }))
+      : Effect.succeed({ data: new Float32Array(batch.length), batch: 1, length: batch.length, vocab: 1 })
+  const predictions = (request: WindowRequest) =>
+    Effect.map(answer(request.batch), (logits): WindowPredictions => ({ _tag: "Logits", logits }))
+  return Layer.mergeAll(
+    Layer.succeed(Denoiser, Denoiser.of({ denoise: answer })),
+    Layer.succeed(CachedDenoiser, CachedDenoiser.of({
+      fill: (request) => Effect.map(predictions(request), (p) => ({ predictions: p, cache: { length: 0 } })),
+      refine: predictions,
+    })),
+  )
+}
 
 /** Logits that are `height` at `token` and 0 elsewhere. */
 export const peak = (vocab: number, token: number, height: number): Float32Array => {

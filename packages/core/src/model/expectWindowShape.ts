@@ -1,0 +1,19 @@
+import { Effect } from "effect"
+import { expectLogitsShape } from "./expectLogitsShape.js"
+import { ModelError } from "./ModelError.js"
+import type { WindowPredictions } from "./WindowPredictions.js"
+
+/** Fails with `ModelError` unless an adapter's window predictions have exactly the expected shape. */
+export const expectWindowShape = (
+  predictions: WindowPredictions,
+  expected: { readonly batch: number; readonly length: number; readonly vocab: number },
+): Effect.Effect<WindowPredictions, ModelError> => {
+  if (predictions._tag === "Logits") return Effect.as(expectLogitsShape(predictions.logits, expected), predictions)
+  const { topTokens, topProbabilities, entropy, batch, length } = predictions.confidence
+  const rows = expected.batch * expected.length
+  const matches = batch === expected.batch && length === expected.length && topTokens.length === 2 * rows &&
+    topProbabilities.length === 2 * rows && entropy.length === rows
+  return matches ? Effect.succeed(predictions) : Effect.fail(
+    new ModelError({ message: `expected a confidence summary of [${expected.batch}, ${expected.length}], got [${batch}, ${length}]` }),
+  )
+}
