@@ -36,6 +36,13 @@ describe("POST /v1/generate (native)", () => {
     expect(recorded?.body).toEqual({ prompt: "Hi", mode: "diffusion", maxTokens: 8, steps: 8, remasking: "low_confidence", stream: false });
   });
 
+  it("forwards the fast-decoding options: cache, threshold or factor", async () => {
+    const requestId = uniqueId();
+    await post("/v1/generate", key, { prompt: "Hi", mode: "diffusion", maxTokens: 8, blockLength: 4, steps: 8, cache: "dual", factor: 1 }, {}, requestId);
+    const [recorded] = await recordedFor(requestId);
+    expect(recorded?.body).toMatchObject({ cache: "dual", factor: 1, blockLength: 4 });
+  });
+
   it("sends keep-alive comments while the worker is quiet", async () => {
     const call = await post("/v1/generate", key, { prompt: "[[slow]]", mode: "ar", maxTokens: 2, stream: true }, { KEEP_ALIVE_MS: 30 });
     const reader = call.response.body!.pipeThrough(new TextDecoderStream()).getReader();

@@ -23,7 +23,7 @@ describe("POST /v1/completions", () => {
       object: "text_completion",
       model: "unmask-diffusion",
       choices: [{ text: ANSWER, index: 0, logprobs: null, finish_reason: "stop" }],
-      usage: { prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number), nfe: 32, steps: 32 },
+      usage: { prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number), nfe: 32, steps: 32, tokens_per_forward: 1 },
     });
     expect(body.created).toEqual(expect.any(Number));
   });

@@ -23,6 +23,10 @@ describe("validation of POST /v1/completions", () => {
     ["an AR parameter for a diffusion model", { ...base, top_p: 0.9 }, "top_p", '"top_p" applies only to autoregressive models.'],
     ["too many stop sequences", { ...base, stop: ["a", "b", "c", "d", "e"] }, "stop", '"stop" must be'],
     ["n above 1", { ...base, n: 2 }, "n", '"n" must be 1: one completion per request is supported.'],
+    ["an unknown cache mode", { ...base, cache: "both" }, "cache", '"cache" must be "none" | "prefix" | "dual".'],
+    ["both threshold and factor", { ...base, threshold: 0.9, factor: 1 }, "factor", "threshold and factor are alternative rules: give one of them"],
+    ["a factor of 0", { ...base, factor: 0 }, "factor", '"factor" must be'],
+    ["a cache for an AR model", { ...base, model: "unmask-ar", cache: "dual" }, "cache", '"cache" applies only to diffusion models.'],
   ])("rejects %s with 400 invalid_parameter naming the field", async (_name, body, field, message) => {
     const { response } = await post("/v1/completions", key, body);
     expect(response.status).toBe(400);

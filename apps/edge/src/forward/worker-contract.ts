@@ -5,6 +5,8 @@
 
 export type GenerationMode = "diffusion" | "ar";
 export type Remasking = "low_confidence" | "random" | "margin" | "entropy";
+/** Fast-dLLM block KV cache: none, the prefix only, or prefix and suffix (dual). */
+export type CacheMode = "none" | "prefix" | "dual";
 
 /** Body of `POST /v1/generate` on the worker. */
 export interface WorkerGenerateRequest {
@@ -19,6 +21,8 @@ export interface WorkerGenerateRequest {
   topP?: number;
   cfgScale?: number;
   threshold?: number;
+  factor?: number;
+  cache?: CacheMode;
   seed?: number;
   stream: boolean;
 }
@@ -28,6 +32,8 @@ export interface WorkerUsage {
   completionTokens: number;
   nfe: number;
   steps: number;
+  /** Generated positions per model call (N / NFE). */
+  tokensPerForward: number;
 }
 
 /** The non-streaming answer, and the data of the final `done` event of a stream. */

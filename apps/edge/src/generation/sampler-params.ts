@@ -9,7 +9,7 @@ const arParams = strictStandardSchema(ArParams);
 /** OpenAI's default for `max_tokens`, used by both endpoints. */
 export const DEFAULT_MAX_TOKENS = 16;
 
-const DIFFUSION_ONLY = ["steps", "blockLength", "remasking", "cfgScale", "threshold"] as const;
+const DIFFUSION_ONLY = ["steps", "blockLength", "remasking", "cfgScale", "threshold", "factor", "cache"] as const;
 const AR_ONLY = ["topK", "topP"] as const;
 
 /** Core names the generation length `genLength`; the API calls it `maxTokens`. */

@@ -18,6 +18,8 @@ export const NativeGenerateBody = strictStandardSchema(
     topP: Schema.optionalKey(Schema.Number),
     cfgScale: Schema.optionalKey(Schema.Number),
     threshold: Schema.optionalKey(Schema.Number),
+    factor: Schema.optionalKey(Schema.Number),
+    cache: Schema.optionalKey(Schema.Literals(["none", "prefix", "dual"])),
     seed: Schema.optionalKey(Schema.Number),
     stream: Schema.optionalKey(Schema.Boolean),
   }),

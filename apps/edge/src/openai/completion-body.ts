@@ -9,7 +9,7 @@ const Stop = Schema.Union([
 
 /**
  * Body of `POST /v1/completions`: OpenAI's fields plus the diffusion extras (`steps`,
- * `block_length`, `remasking`, `threshold`, `cfg_scale`) and `top_k` for AR models. The model id
+ * `block_length`, `remasking`, `threshold`, `factor`, `cache`, `cfg_scale`) and `top_k` for AR models. The model id
  * chooses the mode. Types are checked here; ranges are core's (generation/sampler-params.ts).
  */
 export const CompletionBody = strictStandardSchema(
@@ -29,6 +29,8 @@ export const CompletionBody = strictStandardSchema(
     block_length: Schema.optionalKey(Schema.Number),
     remasking: Schema.optionalKey(Schema.Literals(["low_confidence", "random", "margin", "entropy"])),
     threshold: Schema.optionalKey(Schema.Number),
+    factor: Schema.optionalKey(Schema.Number),
+    cache: Schema.optionalKey(Schema.Literals(["none", "prefix", "dual"])),
     cfg_scale: Schema.optionalKey(Schema.Number),
   }),
 );

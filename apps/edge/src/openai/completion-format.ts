@@ -2,13 +2,14 @@ import type { WorkerGenerateResponse } from "../forward/worker-contract.js";
 
 export type FinishReason = "stop" | "length";
 
-/** OpenAI's usage, plus the diffusion measures: model calls (NFE) and denoising steps. */
+/** OpenAI's usage, plus the diffusion measures: model calls (NFE), denoising steps and tokens per forward. */
 export interface CompletionUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
   nfe: number;
   steps: number;
+  tokens_per_forward: number;
 }
 
 export interface CompletionChoice {
@@ -42,6 +43,7 @@ export const completionUsage = ({ usage }: WorkerGenerateResponse): CompletionUs
   total_tokens: usage.promptTokens + usage.completionTokens,
   nfe: usage.nfe,
   steps: usage.steps,
+  tokens_per_forward: usage.tokensPerForward,
 });
 
 /** A stop sequence or the end-of-text token both count as "stop"; running out of tokens is "length". */

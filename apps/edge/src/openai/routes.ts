@@ -30,6 +30,8 @@ const workerRequest = (body: CompletionBody, mode: WorkerGenerateRequest["mode"]
     topP: body.top_p,
     cfgScale: body.cfg_scale,
     threshold: body.threshold,
+    factor: body.factor,
+    cache: body.cache,
     seed: body.seed,
   }),
 });

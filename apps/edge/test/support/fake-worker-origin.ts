@@ -80,7 +80,7 @@ const generate = async (request: IncomingMessage, response: ServerResponse, body
     text: decode(generated),
     tokens: generated,
     finishReason: eos === -1 ? "length" : "eos",
-    usage: { promptTokens: encode(prompt).length, completionTokens: generated.length, nfe: frames.length, steps: frames.length },
+    usage: { promptTokens: encode(prompt).length, completionTokens: generated.length, nfe: frames.length, steps: frames.length, tokensPerForward: final.length / frames.length },
     timings: { queueMs: 1, totalMs: 5, modelMs: 4 },
   };
   if (body.stream !== true) return json(response, 200, done);
