@@ -83,6 +83,7 @@ if (!completion.ok) fail(`the demo completion failed: ${completion.status} ${JSO
 console.log(`
 Unmask is up.
   edge (public API):  ${edgeUrl}
+  playground:         ${edgeUrl}/   (paste the development key)
   gpu-worker:         ${workerUrl}   (signed requests only)
   development key:    ${key}
   admin secret:       ${adminSecret}   (UNMASK_ADMIN_SECRET for npm run keys)
