@@ -142,6 +142,15 @@ with the LLaDA pre-training loss. Served by `apps/gpu-worker` in `mode: "diffusi
   {evaluation_line}
 
 {int8_section("diffusion")}
+## Cache-aware graph (`model.cached.onnx`, `model.cached.int8.onnx`)
+The same weights exported by `training/export_cached.py` for Fast-dLLM's block KV caches: inputs
+`input_ids`, `position_ids` [B, Q], `past_kv` [6, 2, B, 6, C, 32] (keys already rotary-encoded) and
+`attention_mask` [B, C + Q]; outputs raw logits (row q predicts position q + 1), `present_kv` of the
+query tokens, and a fused confidence head (`top_ids`, `top_probs` [B, Q, 2] and `entropy` [B, Q] of the
+softmax with `[MASK]` excluded). With C = 0 it is a full forward equal to `model.onnx`; parity with
+PyTorch and with the plain graph is tested in `models/test/cached-parity.test.ts`. Used by the worker
+for `cache: "prefix" | "dual"`.
+
 ## Samples
 Unedited, prompt "{samples['prompt']}", N = 128 new tokens, `{samples['remasking']}` remasking, one block,
 Gumbel temperature {samples['temperature']}, seeds {", ".join(map(str, samples['seeds']))}.
