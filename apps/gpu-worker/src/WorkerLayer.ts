@@ -5,6 +5,7 @@ import { HttpServerLive } from "./http/HttpServer.js"
 import { WorkerMetricsLive } from "./metrics/WorkerMetrics.js"
 import { ModelRegistryLive } from "./models/ModelRegistry.js"
 import { AdmissionControlLive } from "./scheduler/AdmissionControl.js"
+import { CachedDenoiseBatcherLive } from "./scheduler/CachedDenoiseBatcher.js"
 import { CausalBatcherLive } from "./scheduler/CausalBatcher.js"
 import { DenoiseBatcherLive } from "./scheduler/DenoiseBatcher.js"
 import { TextTokenizerLive } from "./tokenizer/TextTokenizer.js"
@@ -21,7 +22,7 @@ export const workerLayer = (settings: WorkerSettings) => {
   )
   const models = ModelRegistryLive.pipe(Layer.provideMerge(config))
   const base = Layer.mergeAll(TextTokenizerLive, WorkerMetricsLive).pipe(Layer.provideMerge(models))
-  const scheduler = Layer.mergeAll(AdmissionControlLive, DenoiseBatcherLive, CausalBatcherLive).pipe(
+  const scheduler = Layer.mergeAll(AdmissionControlLive, DenoiseBatcherLive, CachedDenoiseBatcherLive, CausalBatcherLive).pipe(
     Layer.provideMerge(base),
   )
   const generation = GenerationLive.pipe(Layer.provideMerge(scheduler))

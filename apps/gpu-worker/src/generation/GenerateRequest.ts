@@ -20,6 +20,8 @@ export const GenerateRequest = Schema.Struct({
   topP: optional(Schema.Number),
   cfgScale: optional(Schema.Number),
   threshold: optional(Schema.Number),
+  factor: optional(Schema.Number),
+  cache: optional(Schema.String),
   seed: optional(Schema.Number),
   stream: optional(Schema.Boolean),
 })

@@ -11,6 +11,8 @@ export interface GenerateResponse {
     readonly completionTokens: number
     readonly nfe: number
     readonly steps: number
+    /** Generated positions per model call (N / NFE), to three decimals. */
+    readonly tokensPerForward: number
   }
   readonly timings: {
     readonly queueMs: number

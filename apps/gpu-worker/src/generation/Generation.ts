@@ -1,15 +1,17 @@
 import {
   arGenerate,
+  CachedDenoiser,
   CausalLM,
   Denoiser,
   diffusionGenerate,
-  type ModelError,
+  ModelError,
 } from "@unmask/core"
 import { Context, Effect, Layer, Result, Stream } from "effect"
 import { WorkerConfig } from "../config/WorkerConfig.js"
 import { WorkerMetrics } from "../metrics/WorkerMetrics.js"
 import { ModelRegistry } from "../models/ModelRegistry.js"
 import type { Ticket } from "../scheduler/AdmissionControl.js"
+import { CachedDenoiseBatcher } from "../scheduler/CachedDenoiseBatcher.js"
 import { CausalBatcher } from "../scheduler/CausalBatcher.js"
 import { DenoiseBatcher } from "../scheduler/DenoiseBatcher.js"
 import { RequestStats } from "../scheduler/RequestStats.js"
@@ -20,6 +22,10 @@ import type { GenerationUpdate } from "./GenerationUpdate.js"
 import type { InvalidRequest } from "./InvalidRequest.js"
 import { fromInvalidParams, prepareGeneration } from "./prepareGeneration.js"
 import type { PreparedGeneration } from "./PreparedGeneration.js"
+
+const unattached = Effect.fail(new ModelError({ message: "this generation is not attached to that batcher" }))
+/** The model interface a generation does not use (core calls only the one its cache mode needs). */
+const notAttached = { denoise: () => unattached, fill: () => unattached, refine: () => unattached }
 
 /** Validation and execution of generation requests; the HTTP layer only frames what comes out. */
 export class Generation extends Context.Service<Generation, {
@@ -38,6 +44,7 @@ export const GenerationLive = Layer.effect(
     const metrics = yield* WorkerMetrics
     const tokenizer = yield* TextTokenizer
     const batcher = yield* DenoiseBatcher
+    const cachedBatcher = yield* CachedDenoiseBatcher
     const causal = yield* CausalBatcher
 
     const secondsSince = (start: number) => (performance.now() - start) / 1000
@@ -49,8 +56,14 @@ export const GenerationLive = Layer.effect(
           const lm = yield* causal.attach(stats)
           return arGenerate(promptIds, sampler.params, tokenIds).pipe(Stream.provideService(CausalLM, lm))
         }
-        const denoiser = yield* batcher.attach(stats)
-        return diffusionGenerate(promptIds, sampler.params, tokenIds).pipe(Stream.provideService(Denoiser, denoiser))
+        // A generation attaches to the one batcher its cache mode calls (a tick waits for attached generations).
+        const events = diffusionGenerate(promptIds, sampler.params, tokenIds)
+        if (sampler.params.cache === "none" || cachedBatcher.attach === undefined) {
+          const denoiser = yield* batcher.attach(stats)
+          return events.pipe(Stream.provideService(Denoiser, denoiser), Stream.provideService(CachedDenoiser, notAttached))
+        }
+        const cached = yield* cachedBatcher.attach(stats)
+        return events.pipe(Stream.provideService(CachedDenoiser, cached), Stream.provideService(Denoiser, notAttached))
       })
 
     const run = (prepared: PreparedGeneration, ticket: Ticket): Stream.Stream<GenerationUpdate, InvalidRequest | ModelError> => {

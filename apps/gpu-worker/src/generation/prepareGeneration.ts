@@ -47,6 +47,8 @@ const samplerFor = (request: WireRequest): Effect.Effect<SamplerChoice, InvalidR
       ...(request.blockLength === undefined ? {} : { blockLength: request.blockLength }),
       ...(request.cfgScale === undefined ? {} : { cfgScale: request.cfgScale }),
       ...(request.threshold === undefined ? {} : { threshold: request.threshold }),
+      ...(request.factor === undefined ? {} : { factor: request.factor }),
+      ...(request.cache === undefined ? {} : { cache: request.cache }),
     }).pipe(Effect.map((params) => ({ mode: "diffusion", params })))
   return Effect.mapError(sampler, fromInvalidParams)
 }
@@ -73,6 +75,9 @@ export const prepareGeneration = (body: unknown, receivedAt: number) =>
     }
     if (sampler.mode === "diffusion" && sampler.params.steps > limits.maxSteps) {
       return yield* new InvalidRequest({ field: "steps", message: `steps must be at most ${limits.maxSteps}` })
+    }
+    if (sampler.mode === "diffusion" && sampler.params.cache !== "none" && models.diffusion.cachedGraph === undefined) {
+      return yield* new InvalidRequest({ field: "cache", message: `the diffusion model ships no cache-aware graph: cache must be "none"` })
     }
     const prompt = yield* tokenizer.encode(request.prompt)
     if (prompt.length > limits.maxPromptTokens) {

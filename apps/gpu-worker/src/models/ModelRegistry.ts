@@ -2,6 +2,7 @@ import { join, resolve } from "node:path"
 import { Context, Effect, Layer } from "effect"
 import type { InferenceSession } from "onnxruntime-node"
 import { type ActiveProvider, createSession, openWithProviderChoice } from "../backends/onnx/ExecutionProvider.js"
+import { makeOnnxCachedDiffusionGraph, type OnnxCachedDiffusionGraph } from "../backends/onnx/OnnxCachedDiffusionGraph.js"
 import { makeOnnxCausalGraph, type OnnxCausalGraph } from "../backends/onnx/OnnxCausalGraph.js"
 import { makeOnnxDiffusionGraph, type OnnxDiffusionGraph } from "../backends/onnx/OnnxDiffusionGraph.js"
 import { WorkerConfig } from "../config/WorkerConfig.js"
@@ -19,7 +20,7 @@ export interface LoadedModel<Graph> {
 /** The loaded ONNX models (`<MODEL_DIR>/diffusion`, `<MODEL_DIR>/ar`) and the provider they run on. */
 export class ModelRegistry extends Context.Service<ModelRegistry, {
   readonly provider: ActiveProvider
-  readonly diffusion: LoadedModel<OnnxDiffusionGraph>
+  readonly diffusion: LoadedModel<OnnxDiffusionGraph> & { readonly cachedGraph: OnnxCachedDiffusionGraph | undefined }
   readonly ar: LoadedModel<OnnxCausalGraph>
 }>()("@unmask/gpu-worker/ModelRegistry") {}
 
@@ -34,19 +35,24 @@ export const ModelRegistryLive = Layer.effect(
     const arDir = join(settings.modelDir, "ar")
     const diffusionConfig = yield* readModelConfig(diffusionDir, "diffusion")
     const arConfig = yield* readModelConfig(arDir, "ar")
-    const graphFile = (config: ModelConfig, dir: string) =>
-      settings.modelPrecision === "int8" && config.graphs.int8 !== undefined
-        ? Effect.succeed(join(dir, config.graphs.int8))
+    const graphFile = (graphs: ModelConfig["graphs"], dir: string) =>
+      settings.modelPrecision === "int8" && graphs.int8 !== undefined
+        ? Effect.succeed(join(dir, graphs.int8))
         : settings.modelPrecision === "int8"
         ? Effect.fail(new ModelLoadError({ path: dir, message: `MODEL_PRECISION=int8 but ${dir}/config.json lists no int8 graph` }))
-        : Effect.succeed(join(dir, config.graphs.fp32))
+        : Effect.succeed(join(dir, graphs.fp32))
 
     const first = yield* Effect.acquireRelease(
-      openWithProviderChoice(yield* graphFile(diffusionConfig, diffusionDir), settings.executionProvider, sessionOptions),
+      openWithProviderChoice(yield* graphFile(diffusionConfig.graphs, diffusionDir), settings.executionProvider, sessionOptions),
       ({ session }) => released(session),
     )
     const arSession = yield* Effect.acquireRelease(
-      createSession(yield* graphFile(arConfig, arDir), first.provider, sessionOptions),
+      createSession(yield* graphFile(arConfig.graphs, arDir), first.provider, sessionOptions),
+      released,
+    )
+    const cachedGraphs = diffusionConfig.cached_graphs
+    const cachedSession = cachedGraphs === undefined ? undefined : yield* Effect.acquireRelease(
+      createSession(yield* graphFile(cachedGraphs, diffusionDir), first.provider, sessionOptions),
       released,
     )
     yield* Effect.logInfo(`${settings.modelPrecision} models loaded from ${settings.modelDir} on the ${first.provider} execution provider`)
@@ -56,6 +62,11 @@ export const ModelRegistryLive = Layer.effect(
       diffusion: {
         config: diffusionConfig,
         graph: makeOnnxDiffusionGraph(first.session),
+        cachedGraph: cachedSession === undefined ? undefined : makeOnnxCachedDiffusionGraph(cachedSession, {
+          layers: diffusionConfig.architecture.n_layer,
+          heads: diffusionConfig.architecture.n_head,
+          headDim: diffusionConfig.architecture.head_dim,
+        }),
         tokenizerPath: resolve(diffusionDir, diffusionConfig.tokenizer),
       },
       ar: {

@@ -6,7 +6,7 @@ import type { RequestStats } from "./RequestStats.js"
 
 /** How one graph batches: which calls may share a run, how many rows each holds, and the run itself. */
 export interface BatchRunner<In, Out> {
-  readonly graph: "diffusion" | "ar"
+  readonly graph: "diffusion" | "diffusion_cached" | "ar"
   /** Calls with equal keys can be merged into one run. */
   readonly groupKey: (input: In) => string
   readonly rows: (input: In) => number

@@ -27,7 +27,13 @@ export const toGenerateResponse = (
       text,
       tokens,
       finishReason: tokens.length < result.tokens.length ? "eos" : result.finishReason,
-      usage: { promptTokens, completionTokens: tokens.length, nfe: result.nfe, steps: result.steps },
+      usage: {
+        promptTokens,
+        completionTokens: tokens.length,
+        nfe: result.nfe,
+        steps: result.steps,
+        tokensPerForward: result.nfe === 0 ? 0 : Math.round((1000 * result.tokens.length) / result.nfe) / 1000,
+      },
       timings: {
         queueMs: Math.round(timings.queueMs),
         totalMs: Math.round(performance.now() - timings.receivedAt),
