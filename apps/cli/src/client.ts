@@ -1,0 +1,111 @@
+import type { GenerateResponse, StepEvent } from "@unmask/gpu-worker"
+import { CliError, workerErrorBody, workerRefusal } from "./errors.js"
+import { ExitCode } from "./exitCodes.js"
+import type { GenerateBody } from "./request.js"
+import { signatureHeaders } from "./signing.js"
+import { readServerSentEvents } from "./sse.js"
+
+export type { GenerateResponse, StepEvent }
+
+export type WorkerEvent =
+  | { readonly _tag: "Step"; readonly step: StepEvent }
+  | { readonly _tag: "Done"; readonly response: GenerateResponse }
+
+export interface Endpoint {
+  /** The worker's base URL, without a trailing slash. */
+  readonly url: string
+  readonly secret: string | undefined
+}
+
+/** Nothing answers at the URL (connection refused, unknown host...). */
+export class WorkerUnreachable extends CliError {
+  constructor(readonly url: string, readonly reason: string, readonly refused: boolean) {
+    super(`no worker answers at ${url} (${reason})`, ExitCode.unreachable)
+  }
+}
+
+const networkReason = (error: unknown): { reason: string; refused: boolean } => {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause
+  const code = typeof cause?.code === "string" ? cause.code : undefined
+  if (code === "ECONNREFUSED") return { reason: "connection refused", refused: true }
+  const detail = code ?? (typeof cause?.message === "string" ? cause.message : String(error))
+  return { reason: detail, refused: false }
+}
+
+const isAbort = (error: unknown) => error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")
+
+/** `GET /healthz` with a short timeout: resolves when anything answers, rejects with WorkerUnreachable otherwise. */
+export const probeWorker = async (url: string, timeoutMs = 3000): Promise<void> => {
+  try {
+    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(timeoutMs) })
+    await response.body?.cancel()
+  } catch (error) {
+    if (isAbort(error)) throw new WorkerUnreachable(url, `no answer within ${timeoutMs / 1000} s`, false)
+    const { reason, refused } = networkReason(error)
+    throw new WorkerUnreachable(url, reason, refused)
+  }
+}
+
+const parseJson = (text: string, what: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new CliError(`the worker sent ${what} that is not JSON: ${text.slice(0, 200)}`, ExitCode.failure)
+  }
+}
+
+/**
+ * `POST /v1/generate` with `stream: true` (signed when the endpoint has a secret): yields every
+ * `step` event, then the `done` event. Throws CliError for refusals (the worker's JSON errors),
+ * `event: error`, and streams that end early; aborting `signal` closes the connection, which makes
+ * the worker stop computing.
+ */
+export async function* streamGeneration(
+  endpoint: Endpoint,
+  body: GenerateBody,
+  signal: AbortSignal,
+): AsyncGenerator<WorkerEvent> {
+  const url = `${endpoint.url}/v1/generate`
+  const text = JSON.stringify(body)
+  const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream" }
+  if (endpoint.secret !== undefined) {
+    Object.assign(headers, signatureHeaders(endpoint.secret, { method: "POST", url, body: text, nowMs: Date.now() }))
+  }
+  let response: Response
+  try {
+    response = await fetch(url, { method: "POST", headers, body: text, signal })
+  } catch (error) {
+    if (signal.aborted) throw error
+    const { reason, refused } = networkReason(error)
+    throw new WorkerUnreachable(endpoint.url, reason, refused)
+  }
+  if (!response.ok) {
+    const answer = await response.text()
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(answer)
+    } catch {
+      parsed = undefined
+    }
+    const error = workerErrorBody(parsed)
+    throw error === undefined
+      ? new CliError(`the worker answered ${response.status}: ${answer.slice(0, 200) || response.statusText}`, ExitCode.worker)
+      : workerRefusal(response.status, error)
+  }
+  if (response.body === null) throw new CliError("the worker sent an empty answer", ExitCode.failure)
+  const contentType = response.headers.get("content-type") ?? ""
+  if (!contentType.startsWith("text/event-stream")) {
+    throw new CliError(`the worker answered ${contentType || "without a content type"}, not an event stream`, ExitCode.failure)
+  }
+  for await (const event of readServerSentEvents(response.body)) {
+    if (event.event === "step") yield { _tag: "Step", step: parseJson(event.data, "a step") as StepEvent }
+    else if (event.event === "done") {
+      yield { _tag: "Done", response: parseJson(event.data, "a result") as GenerateResponse }
+      return
+    } else if (event.event === "error") {
+      const error = workerErrorBody(parseJson(event.data, "an error"))
+      throw error === undefined ? new CliError(`the worker failed: ${event.data}`, ExitCode.worker) : workerRefusal(undefined, error)
+    }
+  }
+  throw new CliError("the worker closed the stream before the result", ExitCode.failure)
+}

@@ -1,0 +1,55 @@
+import { type GenerationMode, type SamplerOptions, WORKER_DEFAULT_MAX_TOKENS } from "./options.js"
+
+/** The fields each mode sends; the others are left out (the worker would ignore them). */
+const FIELDS: Readonly<Record<GenerationMode, ReadonlyArray<keyof SamplerOptions>>> = {
+  diffusion: [
+    "maxTokens",
+    "steps",
+    "blockLength",
+    "remasking",
+    "temperature",
+    "cfgScale",
+    "threshold",
+    "factor",
+    "cache",
+    "seed",
+  ],
+  ar: ["maxTokens", "temperature", "topK", "topP", "seed"],
+}
+
+export type GenerateBody = Readonly<Record<string, string | number | boolean>>
+
+/** The streaming `POST /v1/generate` body: prompt, mode, and the given options that apply to it. */
+export const generateBody = (prompt: string, mode: GenerationMode, sampler: SamplerOptions): GenerateBody => {
+  const body: Record<string, string | number | boolean> = { prompt, mode }
+  for (const field of FIELDS[mode]) {
+    const value = sampler[field]
+    if (value !== undefined) body[field] = value
+  }
+  body["stream"] = true
+  return body
+}
+
+/** What the progress display expects: tokens, steps and blocks. */
+export interface Plan {
+  readonly length: number
+  /** The step count; with threshold/factor (Fast-dLLM) only an upper bound: one token per step at least. */
+  readonly steps: number
+  readonly dynamic: boolean
+  readonly blocks: number
+}
+
+/** `12/32`, or `12/≤32` when the step count is dynamic. */
+export const stepOfPlan = (step: number, plan: Plan): string => `${step}/${plan.dynamic ? "≤" : ""}${plan.steps}`
+
+export const expectedPlan = (mode: GenerationMode, sampler: SamplerOptions): Plan => {
+  const length = sampler.maxTokens ?? WORKER_DEFAULT_MAX_TOKENS
+  if (mode === "ar") return { length, steps: length, dynamic: false, blocks: 1 }
+  const blockLength = sampler.blockLength ?? length
+  const dynamic = sampler.threshold !== undefined || sampler.factor !== undefined
+  return {
+    length,
+    ...(dynamic ? { steps: length, dynamic } : { steps: sampler.steps ?? length, dynamic }),
+    blocks: blockLength > 0 && length % blockLength === 0 ? length / blockLength : 1,
+  }
+}
