@@ -1,9 +1,12 @@
-import type { CausalLM, Denoiser } from "@unmask/core"
+import type { CachedDenoiser, CausalLM, Denoiser } from "@unmask/core"
 import { Effect } from "effect"
 
-/** One model call: `length` positions (diffusion: the canvas; AR: the input) after `pastLength` cached ones. */
+/**
+ * One model call: `length` positions (diffusion: the canvas; cached diffusion: the canvas on a
+ * fill, the window on a refine; AR: the input) after `pastLength` cached ones.
+ */
 export interface ModelCall {
-  readonly graph: "diffusion" | "ar"
+  readonly graph: "diffusion" | "diffusion_cached" | "ar"
   readonly batch: number
   readonly length: number
   readonly pastLength: number
@@ -24,6 +27,19 @@ export class CallLog {
   denoiser(inner: Denoiser["Service"]): Denoiser["Service"] {
     return {
       denoise: (batch) => this.timed(inner.denoise(batch), { graph: "diffusion", batch: batch.batch, length: batch.length, pastLength: 0 }),
+    }
+  }
+
+  cachedDenoiser(inner: CachedDenoiser["Service"]): CachedDenoiser["Service"] {
+    return {
+      fill: (request) =>
+        this.timed(inner.fill(request), { graph: "diffusion_cached", batch: request.batch.batch, length: request.batch.length, pastLength: 0 }),
+      refine: (request, cache) => {
+        const length = request.window.end - request.window.start
+        return this.timed(inner.refine(request, cache), {
+          graph: "diffusion_cached", batch: request.batch.batch, length, pastLength: request.batch.length - length,
+        })
+      },
     }
   }
 

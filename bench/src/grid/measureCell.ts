@@ -1,5 +1,6 @@
 import {
   arGenerate,
+  CachedDenoiser,
   CausalLM,
   collectResult,
   Denoiser,
@@ -25,12 +26,24 @@ export interface RunInput {
 }
 
 const diffusionParams = (cell: GridCell, seed: number, temperature: number): DiffusionParams => {
-  const base = { genLength: cell.genLength, steps: cell.steps, remasking: "low_confidence" as const, temperature, cfgScale: 0, stopAtEos: false, seed }
-  switch (cell.sampler.kind) {
+  const base = {
+    genLength: cell.genLength, steps: cell.steps, remasking: "low_confidence" as const, temperature, cfgScale: 0, stopAtEos: false, seed,
+    cache: "none" as const,
+  }
+  const { sampler } = cell
+  switch (sampler.kind) {
     case "semiAr":
-      return { ...base, blockLength: cell.sampler.blockLength }
+      return { ...base, blockLength: sampler.blockLength }
     case "threshold":
-      return { ...base, blockLength: cell.sampler.blockLength, threshold: cell.sampler.threshold }
+      return { ...base, blockLength: sampler.blockLength, threshold: sampler.threshold }
+    case "cached":
+      return {
+        ...base,
+        cache: sampler.cache,
+        blockLength: sampler.blockLength,
+        ...(sampler.threshold === undefined ? {} : { threshold: sampler.threshold }),
+        ...(sampler.factor === undefined ? {} : { factor: sampler.factor }),
+      }
     default:
       return base
   }
@@ -49,6 +62,10 @@ const generate = (
     )
     : collectResult(diffusionGenerate(input.promptIds, diffusionParams(cell, input.seed, temperature), models.diffusionIds)).pipe(
       Effect.provideService(Denoiser, log.denoiser(models.denoiser)),
+      Effect.provideService(
+        CachedDenoiser,
+        log.cachedDenoiser(models.cachedDenoiser({ confidenceHead: cell.sampler.kind === "cached" && cell.sampler.confidenceHead })),
+      ),
     )
 
 interface TimedRun {

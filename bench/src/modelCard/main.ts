@@ -2,7 +2,7 @@
 // validation NLL (AR exact; diffusion core's Monte-Carlo bound with its standard error) on the
 // first stories of the TinyStories valid split, and unedited samples for "Once upon a time".
 // Usage: npm run model-card -w @unmask/bench [-- --stories 100 --samples 32]
-import { arGenerate, CausalLM, collectResult, Denoiser, diffusionGenerate, likelihoodBound } from "@unmask/core"
+import { arGenerate, CachedDenoiser, CausalLM, collectResult, Denoiser, diffusionGenerate, likelihoodBound } from "@unmask/core"
 import { Effect, Layer } from "effect"
 import { readFileSync, writeFileSync } from "node:fs"
 import { resolve } from "node:path"
@@ -53,8 +53,11 @@ const program = Effect.gen(function*() {
   for (const seed of SAMPLE_SEEDS) {
     for (const steps of [128, 32]) {
       const result = yield* collectResult(
-        diffusionGenerate(prompt, { genLength: 128, steps, remasking: "low_confidence", temperature: TEMPERATURE, cfgScale: 0, stopAtEos: false, seed }, models.diffusionIds),
-      ).pipe(Effect.provide(Layer.succeed(Denoiser, models.denoiser)))
+        diffusionGenerate(prompt, { genLength: 128, steps, remasking: "low_confidence", temperature: TEMPERATURE, cfgScale: 0, stopAtEos: false, seed, cache: "none" }, models.diffusionIds),
+      ).pipe(
+        Effect.provide(Layer.succeed(Denoiser, models.denoiser)),
+        Effect.provide(Layer.succeed(CachedDenoiser, models.cachedDenoiser({ confidenceHead: true }))),
+      )
       samples[`diffusion N=128 T=${steps}`]!.push(yield* text(result.tokens))
     }
     const ar = yield* collectResult(

@@ -1,4 +1,4 @@
-import type { CausalLM, Denoiser, ModelError, TokenIds } from "@unmask/core"
+import type { CachedDenoiser, CausalLM, Denoiser, ModelError, TokenIds } from "@unmask/core"
 import type { Effect } from "effect"
 
 /** The two served models as the bench drives them: core's services, unbatched, plus what scoring needs. */
@@ -10,6 +10,8 @@ export interface BenchModels {
   readonly diffusionIds: TokenIds
   readonly arIds: TokenIds
   readonly denoiser: Denoiser["Service"]
+  /** The cache-aware graph behind core's `CachedDenoiser`; `confidenceHead: false` always fetches full logits. */
+  readonly cachedDenoiser: (options: { readonly confidenceHead: boolean }) => CachedDenoiser["Service"]
   readonly causalLM: CausalLM["Service"]
   /** One uncached forward of the AR model: next-token logits at every position, [S, V]. */
   readonly arSequenceLogits: (ids: Int32Array) => Effect.Effect<Float32Array, ModelError>

@@ -1,5 +1,6 @@
 import { type CausalOutput, ModelError } from "@unmask/core"
 import {
+  cachedDenoiserOn,
   ModelRegistry,
   ModelRegistryLive,
   parseWorkerConfig,
@@ -46,6 +47,13 @@ export const loadBenchModels = (options: BenchModelOptions): Effect.Effect<Bench
     const tokenizer = Context.get(services, TextTokenizer)
     const vocab = ar.config.vocab_size
     const emptyCache = new Float32Array(0)
+    const cachedGraph = diffusion.cachedGraph
+    if (cachedGraph === undefined) return yield* Effect.fail(new Error(`${options.modelDir}/diffusion ships no cache-aware graph`))
+    const cachedFacts = {
+      vocab: diffusion.config.vocab_size,
+      shift: diffusion.config.architecture.shifted_logits === true ? 1 : 0,
+      layout: { outer: 2 * cachedGraph.shape.layers, heads: cachedGraph.shape.heads, headDim: cachedGraph.shape.headDim },
+    }
 
     const runCausal = (ids: Int32Array, past: StepCache) =>
       ar.graph.run(ids, 1, ids.length, past.data, past.length).pipe(Effect.mapError(toModelError))
@@ -76,6 +84,11 @@ export const loadBenchModels = (options: BenchModelOptions): Effect.Effect<Bench
             Effect.map((data) => ({ data, batch: batch.batch, length: batch.length, vocab: diffusion.config.vocab_size })),
           ),
       },
+      cachedDenoiser: ({ confidenceHead }) =>
+        cachedDenoiserOn(
+          (input) => cachedGraph.run(confidenceHead ? input : { ...input, fetch: "logits" }).pipe(Effect.mapError(toModelError)),
+          cachedFacts,
+        ),
       causalLM: {
         prefill: (ids) => causalOutput(ids, { data: emptyCache, length: 0 }),
         step: (token, cache) =>

@@ -1,12 +1,15 @@
 import { readFileSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
 import { parseArgs } from "node:util"
-import { defaultGridFile, gpuCallsFile, resultsDir } from "../benchPaths.js"
+import { existsSync } from "node:fs"
+import { defaultFastFile, defaultGridFile, gpuCallsFile, resultsDir } from "../benchPaths.js"
+import type { FastResults } from "../fast/FastResults.js"
 import { fitCostModel, formatFit, predictCrossover } from "../costModel/fitCostModel.js"
 import { gpuCallTimings, readGpuCallProfile } from "../costModel/GpuCallProfile.js"
 import { measuredCrossover } from "../costModel/measuredCrossover.js"
 import type { GridResults } from "../grid/GridResults.js"
 import { batchingChart, costModelChart, entropyChart, latencyChart, perplexityChart, speedupChart } from "./charts.js"
+import { fastLatencyChart, renderFastSection } from "./fastSection.js"
 import { renderReport } from "./renderReport.js"
 import { renderChart } from "./svg/renderChart.js"
 
@@ -15,6 +18,7 @@ const { values } = parseArgs({
   options: {
     grid: { type: "string", default: defaultGridFile },
     gpu: { type: "string", default: gpuCallsFile },
+    fast: { type: "string", default: defaultFastFile },
     out: { type: "string", default: resultsDir },
   },
 })
@@ -40,6 +44,8 @@ const charts = [
   { file: "speed-vs-entropy.svg", spec: entropyChart(results.cells) },
   { file: "batching.svg", spec: batchingChart(results) },
 ]
+const fast = existsSync(values.fast) ? (JSON.parse(readFileSync(values.fast, "utf8")) as FastResults) : undefined
+if (fast !== undefined) charts.push({ file: "fast-latency-vs-n.svg", spec: fastLatencyChart(fast) })
 for (const chart of charts) writeFileSync(join(values.out, chart.file), renderChart(chart.spec))
 
 const report = renderReport({
@@ -50,6 +56,7 @@ const report = renderReport({
   measured,
   charts: charts.map((chart) => ({ file: chart.file, title: chart.spec.title })),
   ...(gpu === undefined ? {} : { gpu }),
+  ...(fast === undefined ? {} : { fastSection: renderFastSection(fast, relative(join(values.out, ".."), values.fast), "fast-latency-vs-n.svg") }),
 })
 writeFileSync(join(values.out, "report.md"), report)
 console.log(`F_diff(L) = ${formatFit(model.diffusion, "L")}`)

@@ -11,6 +11,8 @@ export interface ReportInputs {
   readonly predicted: ReadonlyArray<PredictedCrossover>
   readonly measured: ReadonlyArray<MeasuredCrossover>
   readonly charts: ReadonlyArray<{ readonly file: string; readonly title: string }>
+  /** Rendered from bench/results/fast.json when the fast-decoding bench ran. */
+  readonly fastSection?: string
   /** Fitted on bench/results/gpu-calls.json when a GPU session measured it. */
   readonly gpu?: {
     readonly profile: GpuCallProfile
@@ -199,6 +201,8 @@ Note that the AR baseline is scored by itself, which favours it.
 
 ${results.calls.diffusionBatches.map((call) => `- B = ${call.batch}: ${fixed(call.ms.median, 2)} ms per call, ${fixed((call.batch * 1000) / call.ms.median)} rows/s`).join("\n")}
 
+${inputs.fastSection ?? ""}
+
 ## Every cell
 
 ${cellTable(results.cells)}
@@ -209,6 +213,7 @@ ${gpuSection(inputs)}
 
 \`\`\`
 npm run bench -w @unmask/bench            # full grid → bench/results/grid.json
+npm run bench:fast -w @unmask/bench       # fast decoding (caches, rules, head) → bench/results/fast.json
 npm run report -w @unmask/bench           # this file and the SVGs
 \`\`\`
 `
