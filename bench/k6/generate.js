@@ -2,6 +2,8 @@
 // Scenarios, request and thresholds come from scenarios.json; they run one after another.
 //   BASE_URL=http://127.0.0.1:8787 UNMASK_API_KEY=umk_… k6 run bench/k6/generate.js
 //   SCENARIO=steady limits the run to one scenario; SUMMARY sets the summary file.
+//   Every scenario runs with UNMASK_API_KEY; a scenario's keyLimits are what bench:load gives the fresh key it
+//   creates for that scenario (give k6 a key with overLimit's limits to see its 429s).
 import http from "k6/http";
 import execution from "k6/execution";
 import { check } from "k6";
@@ -31,7 +33,7 @@ const selected = Object.entries(contract.scenarios).filter(([name]) => !__ENV.SC
 const scenarios = {};
 const thresholds = {};
 let startsAt = 0;
-for (const [name, { thresholds: limits, expectedStatuses, ...executor }] of selected) {
+for (const [name, { thresholds: limits, expectedStatuses, keyLimits, ...executor }] of selected) {
   scenarios[name] = { ...executor, exec: "generate", startTime: `${startsAt}s` };
   startsAt += scenarioLength(executor) + 10;
   for (const [metric, expression] of Object.entries(limits)) thresholds[`${metric}{scenario:${name}}`] = [expression];

@@ -1,52 +1,85 @@
 import { readFileSync, writeFileSync } from "node:fs"
+import { resolve } from "node:path"
 import { parseArgs } from "node:util"
 import { Effect } from "effect"
-import { ciGridFile, gateBaselineFile } from "../benchPaths.js"
-import { quickPreset } from "../grid/GridPlan.js"
-import type { GridResults } from "../grid/GridResults.js"
-import { runGrid } from "../grid/runGrid.js"
+import { gateBaselineFile, resultsDir } from "../benchPaths.js"
 import { writeJson } from "../grid/writeJson.js"
 import { loadBenchModels } from "../models/loadBenchModels.js"
 import { modelOptionsFromEnv } from "../models/modelOptionsFromEnv.js"
 import { compareToBaseline, formatGateTable, gatePassed } from "./compareToBaseline.js"
 import { readGateBaseline } from "./GateBaseline.js"
+import type { GateMeasurement } from "./GateMeasurement.js"
 import { gateMetrics } from "./gateMetrics.js"
+import { DEFAULT_GATE_ROUNDS, gatePlan } from "./gatePreset.js"
+import { measureGate } from "./measureGate.js"
 
-// npm run bench:ci [-- --grid results/ci-grid.json] [-- --baseline gate-baseline.json] [-- --write-baseline]
-//   Runs the quick grid (or reads --grid), computes the gate's ratios and compares them with the baseline;
-//   --write-baseline stores this run's ratios as the new baseline (same tolerance) instead.
+// npm run bench:ci [-- --rounds 8] [-- --from results/ci-gate.json] [-- --baseline gate-baseline.json]
+//                  [-- --out results/ci-gate.json] [-- --write-baseline] [-- --slow-diffusion 2] [-- --slow-sampler 2]
+//   Measures the gate's ratios (or reads the samples saved by an earlier run with --from) and compares
+//   them with the baseline: exit 1 on a regression beyond the tolerance. --write-baseline stores this
+//   run's ratios as the new baseline (tolerances and noise notes kept). --slow-diffusion k makes every
+//   diffusion model call k times, --slow-sampler k repeats the sampler's work between model calls
+//   k − 1 more times: real regressions, to see the gate fail.
 const { values } = parseArgs({
   options: {
-    grid: { type: "string" },
+    rounds: { type: "string", default: String(DEFAULT_GATE_ROUNDS) },
+    from: { type: "string" },
     baseline: { type: "string", default: gateBaselineFile },
+    out: { type: "string", default: resolve(resultsDir, "ci-gate.json") },
     "write-baseline": { type: "boolean", default: false },
+    "slow-diffusion": { type: "string", default: "1" },
+    "slow-sampler": { type: "string", default: "1" },
   },
 })
+const positiveInt = (name: string, text: string) => {
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got ${text}`)
+  return value
+}
+const rounds = positiveInt("rounds", values.rounds)
+const injected = { slowDiffusion: positiveInt("slow-diffusion", values["slow-diffusion"]), slowSampler: positiveInt("slow-sampler", values["slow-sampler"]) }
 
-const measure = Effect.scoped(Effect.gen(function*() {
-  const models = yield* loadBenchModels(modelOptionsFromEnv(process.env))
-  const results = yield* runGrid(models, quickPreset)
-  writeJson(ciGridFile, results)
-  return results
-}))
+const started = Date.now()
+const measurement: GateMeasurement = values.from === undefined
+  ? await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+    const models = yield* loadBenchModels(modelOptionsFromEnv(process.env))
+    return yield* measureGate(models, gatePlan, rounds, injected)
+  })))
+  : JSON.parse(readFileSync(values.from, "utf8")).measurement as GateMeasurement
+const seconds = Math.round((Date.now() - started) / 1000)
+const metrics = gateMetrics(measurement)
+const { machine } = measurement
 
-const results: GridResults = values.grid === undefined
-  ? await Effect.runPromise(measure)
-  : JSON.parse(readFileSync(values.grid, "utf8")) as GridResults
-const baseline = readGateBaseline(values.baseline)
-const metrics = gateMetrics(results)
 if (values["write-baseline"]) {
+  const previous = readGateBaseline(values.baseline)
   const updated = {
-    ...baseline,
-    measuredOn: `${results.machine.cpuModel}, ${results.machine.logicalCores} cores, load ${results.machine.loadAverage.join("/")}, ${results.startedAt}`,
-    metrics: Object.fromEntries(metrics.map((metric) => [metric.name, Number(metric.value.toFixed(4))])),
+    ...previous,
+    measuredOn: `${machine.cpuModel}, ${machine.logicalCores} cores, ${machine.provider}, load ${machine.loadAverage.join("/")}, ${measurement.startedAt}, ${measurement.rounds.length} rounds`,
+    metrics: Object.fromEntries(metrics.map((metric) => [metric.name, Number(metric.value.toPrecision(4))])),
   }
   writeFileSync(values.baseline, `${JSON.stringify(updated, null, 2)}\n`)
   console.log(`wrote ${values.baseline}`)
 }
-const rows = compareToBaseline(metrics, readGateBaseline(values.baseline))
+const baseline = readGateBaseline(values.baseline)
+const rows = compareToBaseline(metrics, baseline)
+const passed = gatePassed(rows)
+if (values.from === undefined) {
+  writeJson(values.out, {
+    seconds,
+    passed,
+    metrics: Object.fromEntries(metrics.map((metric) => [metric.name, metric.value])),
+    rows: rows.map((row) => ({ ...row, metric: { ...row.metric } })),
+    measurement,
+  })
+}
 console.log(formatGateTable(rows, baseline.tolerance))
-if (!gatePassed(rows)) {
-  console.error(`\nbench:ci FAILED: ${rows.filter((row) => row.verdict === "regressed").map((row) => row.metric.name).join(", ")} regressed beyond ±${baseline.tolerance * 100} %`)
+const injections = [
+  injected.slowDiffusion > 1 ? `diffusion calls made ${injected.slowDiffusion}× (--slow-diffusion)` : "",
+  injected.slowSampler > 1 ? `sampler work ${injected.slowSampler}× (--slow-sampler)` : "",
+].filter(Boolean)
+console.log(`\n${measurement.rounds.length} rounds, ${seconds} s${injections.length > 0 ? `, ${injections.join(", ")}` : ""}${values.from === undefined ? `; wrote ${values.out}` : ""}`)
+if (!passed) {
+  const regressed = rows.filter((row) => row.verdict === "regressed")
+  console.error(`\nbench:ci FAILED: ${regressed.map((row) => `${row.metric.name} (${((row.change! - 1) * 100).toFixed(0)} %)`).join(", ")} moved beyond the tolerance`)
   process.exitCode = 1
 }

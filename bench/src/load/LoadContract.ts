@@ -4,9 +4,13 @@ import { scenariosFile } from "../benchPaths.js"
 
 const Thresholds = Schema.Record(Schema.String, Schema.String)
 
+/** Limits of the API key a scenario runs with (the edge's admin API); absent: a key no scenario can exhaust. */
+export const KeyLimits = Schema.Record(Schema.String, Schema.Int)
+
 const shared = {
   thresholds: Thresholds,
   expectedStatuses: Schema.optionalKey(Schema.Array(Schema.Int)),
+  keyLimits: Schema.optionalKey(KeyLimits),
 }
 
 export const ConstantArrivalRate = Schema.Struct({

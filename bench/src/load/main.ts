@@ -1,78 +1,147 @@
+import { writeFileSync } from "node:fs"
+import { resolve } from "node:path"
 import { parseArgs } from "node:util"
-import { startWorker } from "@unmask/gpu-worker"
 import { resultsDir } from "../benchPaths.js"
 import { writeJson } from "../grid/writeJson.js"
-import { formatScenarioTable } from "./formatScenarioTable.js"
+import { formatLoadReport, type LoadReport } from "./formatLoadReport.js"
+import { addedLatency, batchingGain, meanBetween, throughput } from "./latencyStats.js"
 import { readLoadContract } from "./LoadContract.js"
+import { createKey, runConcurrently, timeRequest } from "./requestTiming.js"
 import { runScenario, type ScenarioResult } from "./runScenario.js"
-import type { TargetAuth } from "./RequestSigner.js"
+import { scaleScenario } from "./scaleScenario.js"
+import { discoverStack, processAlive, readStackFile, type StackTarget, startStack } from "./stack.js"
 
-// npm run bench:load [-- --scenarios steady,ramp]
-//   BASE_URL (+ UNMASK_API_KEY): the edge of a running stack (`npm start`); with WORKER_URL (+
-//   EDGE_SHARED_SECRET) the same scenarios also go straight to the worker, giving the edge's added latency.
-//   Without BASE_URL: an in-process worker, batched and with MAX_BATCH_ROWS=1, giving the batching gain.
-const { values } = parseArgs({ options: { scenarios: { type: "string" }, out: { type: "string", default: `${resultsDir}/load.json` } } })
+// npm run bench:load [-- --quick] [-- --scenarios steady,ramp] [-- --no-start] [-- --out results/load.json]
+//   Drives the HTTP stack: BASE_URL (+ UNMASK_API_KEY, WORKER_URL, EDGE_SHARED_SECRET, UNMASK_ADMIN_SECRET),
+//   else the running `npm start` (.unmask/stack.json with a live pid), else starts `node scripts/start.mjs`
+//   itself and stops its process group at the end (--no-start: fail instead).
+//   1. the contract's scenarios through the edge (a fresh key per scenario with its keyLimits, given the admin secret);
+//   2. the edge's added latency: the same request through the edge and signed straight to the worker, interleaved;
+//   3. the worker's batching gain: the same requests one at a time and --concurrency at once, straight to the worker.
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    scenarios: { type: "string" },
+    "no-start": { type: "boolean", default: false },
+    "duration-scale": { type: "string" },
+    pairs: { type: "string" },
+    "batch-requests": { type: "string" },
+    concurrency: { type: "string", default: "8" },
+    out: { type: "string", default: resolve(resultsDir, "load.json") },
+    markdown: { type: "string", default: resolve(resultsDir, "load.md") },
+  },
+})
+const durationScale = Number(values["duration-scale"] ?? (values.quick ? "0.25" : "1"))
+const pairs = Number(values.pairs ?? (values.quick ? "16" : "40"))
+const batchRequests = Number(values["batch-requests"] ?? (values.quick ? "8" : "16"))
+const concurrency = Number(values.concurrency)
 const contract = readLoadContract()
 const names = values.scenarios?.split(",") ?? Object.keys(contract.scenarios)
 for (const name of names) if (contract.scenarios[name] === undefined) throw new Error(`no scenario "${name}" in scenarios.json`)
 
-const runAll = async (url: string, auth: TargetAuth, only: ReadonlyArray<string> = names) => {
-  const results: Array<ScenarioResult> = []
-  for (const name of only) {
-    console.error(`${name} → ${url}`)
-    results.push(await runScenario(contract, name, contract.scenarios[name]!, url, auth))
+/** Limits no scenario reaches: the scenarios measure the stack, not the key's bucket, unless they say so. */
+const UNTHROTTLED = { requestsPerMinute: 1_000_000, tokensPerMinute: 100_000_000, concurrentRequests: 1000, tokensPerDay: 1_000_000_000 }
+const log = (line: string) => console.error(line)
+const repoRoot = resolve(resultsDir, "../..")
+const stackFile = resolve(repoRoot, ".unmask/stack.json")
+
+let target: StackTarget | undefined = discoverStack({ env: process.env, stackFile: readStackFile(stackFile), alive: processAlive })
+let stop: (() => Promise<void>) | undefined
+if (target === undefined) {
+  if (values["no-start"]) throw new Error("no running stack (BASE_URL or .unmask/stack.json with a live pid) and --no-start")
+  const started = await startStack(repoRoot, stackFile, 300_000, log)
+  target = started.target
+  stop = started.stop
+}
+const stack = target
+const stopStack = async () => {
+  if (stop !== undefined) {
+    log("stopping the stack bench:load started")
+    await stop()
   }
-  return results
+}
+process.on("SIGINT", () => void stopStack().then(() => process.exit(130)))
+log(`stack (${stack.source}): edge ${stack.edgeUrl}, worker ${stack.workerUrl ?? "unknown"}`)
+
+const keyFor = async (name: string, limits: Record<string, number> | undefined): Promise<string | undefined> => {
+  if (stack.adminSecret === undefined) return stack.apiKey
+  return createKey(stack.edgeUrl, stack.adminSecret, `bench-load-${name}-${Date.now()}`, { ...UNTHROTTLED, ...limits })
 }
 
-const apiKey = process.env["UNMASK_API_KEY"] || undefined
-const secret = process.env["EDGE_SHARED_SECRET"] || undefined
-const report: Record<string, unknown> = { contract: contract.request, startedAt: new Date().toISOString() }
-const tables: Array<string> = []
-let results: Array<ScenarioResult> = []
-
-if (process.env["BASE_URL"] !== undefined) {
-  const edge = await runAll(process.env["BASE_URL"], apiKey === undefined ? {} : { apiKey })
-  tables.push(formatScenarioTable("edge", edge))
-  results = edge
-  report["edge"] = edge
-  if (process.env["WORKER_URL"] !== undefined) {
-    const direct = await runAll(process.env["WORKER_URL"], secret === undefined ? {} : { edgeSharedSecret: secret })
-    tables.push(formatScenarioTable("worker", direct))
-    results = [...results, ...direct]
-    report["worker"] = direct
-    report["edgeAddedLatencyMs"] = edge.map((viaEdge, i) => ({
-      scenario: viaEdge.scenario,
-      p50: viaEdge.latencyMs.p50 - direct[i]!.latencyMs.p50,
-      p95: viaEdge.latencyMs.p95 - direct[i]!.latencyMs.p95,
-      firstFrameP50: viaEdge.timeToFirstFrameMs.p50 - direct[i]!.timeToFirstFrameMs.p50,
-    }))
+const startedAt = new Date()
+try {
+  const edge: Array<ScenarioResult> = []
+  for (const name of names) {
+    const scenario = scaleScenario(contract.scenarios[name]!, durationScale)
+    const apiKey = await keyFor(name, scenario.keyLimits)
+    log(`${name} → ${stack.edgeUrl}${scenario.keyLimits === undefined ? "" : ` (key limits ${JSON.stringify(scenario.keyLimits)})`}`)
+    edge.push(await runScenario(contract, name, scenario, stack.edgeUrl, apiKey === undefined ? {} : { apiKey }))
   }
-} else {
-  const inProcess = async (extra: Record<string, string>, only?: ReadonlyArray<string>) => {
-    const worker = await startWorker({ env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ALLOW_UNSIGNED: "1", EXECUTION_PROVIDER: "cpu", ...extra } })
-    try {
-      return await runAll(worker.url, {}, only)
-    } finally {
-      await worker.close()
+
+  const { path } = contract.request
+  let report: LoadReport = {
+    startedAt: startedAt.toISOString(),
+    seconds: 0,
+    stack: stack.source,
+    durationScale,
+    request: contract.request,
+    edge,
+  }
+  if (stack.workerUrl !== undefined && stack.signingSecret !== undefined) {
+    const direct = { edgeSharedSecret: stack.signingSecret }
+    const probeKey = await keyFor("latency", undefined)
+    const viaEdge = probeKey === undefined ? {} : { apiKey: probeKey }
+    log(`edge added latency: ${pairs} interleaved pairs`)
+    const edgeRuns: Array<{ totalMs: number; firstFrameMs: number | undefined }> = []
+    const directRuns: Array<{ totalMs: number; firstFrameMs: number | undefined }> = []
+    for (let i = 0; i < pairs; i++) {
+      const body = { ...contract.request.body, seed: 50_000 + i }
+      const order = i % 2 === 0 ? ["edge", "direct"] as const : ["direct", "edge"] as const
+      for (const via of order) {
+        const timed = await timeRequest(via === "edge" ? stack.edgeUrl : stack.workerUrl, path, body, via === "edge" ? viaEdge : direct)
+        if (timed.status !== 200) throw new Error(`${via} answered ${timed.status} to a latency probe`)
+        ;(via === "edge" ? edgeRuns : directRuns).push(timed)
+      }
     }
-  }
-  const batched = await inProcess({})
-  const saturating = names.filter((name) => contract.scenarios[name]!.executor === "ramping-vus")
-  const unbatched = await inProcess({ MAX_BATCH_ROWS: "1" }, saturating)
-  tables.push(formatScenarioTable("worker (batched)", batched), formatScenarioTable("worker (MAX_BATCH_ROWS=1)", unbatched))
-  results = batched
-  report["worker"] = batched
-  report["workerUnbatched"] = unbatched
-  report["batchingGain"] = unbatched.map((single) => ({
-    scenario: single.scenario,
-    requestsPerSecondRatio: batched.find((result) => result.scenario === single.scenario)!.requestsPerSecond / single.requestsPerSecond,
-  }))
-}
+    const firstFrames = (runs: typeof edgeRuns) => runs.map((run) => run.firstFrameMs ?? Number.NaN)
+    report = {
+      ...report,
+      edgeAddedLatency: {
+        total: addedLatency(edgeRuns.map((run) => run.totalMs), directRuns.map((run) => run.totalMs)),
+        firstFrame: addedLatency(firstFrames(edgeRuns), firstFrames(directRuns)),
+      },
+    }
 
-writeJson(values.out, report)
-console.log(tables.join("\n\n"))
-if ("edgeAddedLatencyMs" in report) console.log("edge added latency (ms):", JSON.stringify(report["edgeAddedLatencyMs"]))
-if ("batchingGain" in report) console.log("batching gain (req/s batched ÷ unbatched):", JSON.stringify(report["batchingGain"]))
-console.log(`wrote ${values.out}`)
-if (results.some((result) => result.thresholds.some((outcome) => !outcome.passed))) process.exitCode = 1
+    log(`batching gain: ${batchRequests} requests one at a time vs ${concurrency} in flight, twice each`)
+    const sequential: Array<number> = []
+    const concurrent: Array<number> = []
+    const rowsPerCall: Array<number> = []
+    const scrape = () => fetch(`${stack.workerUrl}/metrics`).then((response) => (response.ok ? response.text() : "")).catch(() => "")
+    for (let repeat = 0; repeat < 2; repeat++) {
+      for (const lanes of [1, concurrency]) {
+        const before = await scrape()
+        let failed = 0
+        const tasks = Array.from({ length: batchRequests }, (_, i) => async () => {
+          const timed = await timeRequest(stack.workerUrl!, path, { ...contract.request.body, stream: false, seed: 60_000 + i }, direct)
+          if (timed.status !== 200) failed++
+        })
+        const elapsed = await runConcurrently(tasks, lanes)
+        if (failed > 0) throw new Error(`${failed} of ${batchRequests} batching requests failed (${lanes} in flight)`)
+        ;(lanes === 1 ? sequential : concurrent).push(throughput(batchRequests, elapsed))
+        if (lanes !== 1) rowsPerCall.push(meanBetween(before, await scrape(), "unmask_batch_size", 'graph="diffusion"'))
+      }
+    }
+    report = { ...report, batching: { requests: batchRequests, concurrency, sequential, concurrent, gain: batchingGain(concurrent, sequential), rowsPerCall } }
+  } else {
+    log("no worker URL and signing secret: edge added latency and batching gain skipped")
+  }
+  report = { ...report, seconds: Math.round((Date.now() - startedAt.getTime()) / 1000) }
+  writeJson(values.out, report)
+  const markdown = formatLoadReport(report)
+  writeFileSync(values.markdown, markdown)
+  console.log(markdown)
+  console.log(`wrote ${values.out} and ${values.markdown}`)
+  if (edge.some((result) => result.thresholds.some((outcome) => !outcome.passed))) process.exitCode = 1
+} finally {
+  await stopStack()
+}

@@ -1,0 +1,69 @@
+import type { GateMeasurement, GateRound, RunSample } from "../../src/gate/GateMeasurement.js"
+import { gatePlan } from "../../src/gate/gatePreset.js"
+
+export interface SyntheticCosts {
+  /** CPU ms of one diffusion call over the N-token canvas. */
+  readonly diffusionCallMs: number
+  /** CPU ms of one AR step. */
+  readonly arStepMs: number
+  /** CPU ms of sampler work around each diffusion call, and each AR step. */
+  readonly diffusionSamplerMs: number
+  readonly arSamplerMs: number
+  /** CPU ms of a batch of `gatePlan.batch` rows over the canvas. */
+  readonly batchCallMs: number
+  readonly longDiffusionCallMs: number
+  readonly longArStepMs: number
+}
+
+/** Made-up costs chosen by the tests, not measured: N = 32, AR and diffusion at 2 ms per call plus sampler work. */
+export const baseCosts: SyntheticCosts = {
+  diffusionCallMs: 4,
+  arStepMs: 2,
+  diffusionSamplerMs: 8,
+  arSamplerMs: 1,
+  batchCallMs: 8,
+  longDiffusionCallMs: 20,
+  longArStepMs: 4,
+}
+
+const run = (nfe: number, callMs: number, samplerMs: number, jitter: number): RunSample => ({
+  nfe,
+  modelCpuMs: nfe * callMs * jitter,
+  cpuMs: nfe * (callMs + samplerMs) * jitter,
+  modelWallMs: nfe * callMs * jitter * 1.5,
+  wallMs: nfe * (callMs + samplerMs) * jitter * 1.5,
+})
+
+/** A gate run whose rounds scale every time by the given factors (noise that moves everything together). */
+export const syntheticGate = (overrides: Partial<SyntheticCosts> = {}, roundScales: ReadonlyArray<number> = [1, 1.1, 0.9]): GateMeasurement => {
+  const costs = { ...baseCosts, ...overrides }
+  const n = gatePlan.genLength
+  const rounds = roundScales.map((scale): GateRound => ({
+    ar: [run(n, costs.arStepMs, costs.arSamplerMs, scale)],
+    quarter: [run(n / 4, costs.diffusionCallMs, costs.diffusionSamplerMs, scale)],
+    full: [run(n, costs.diffusionCallMs, costs.diffusionSamplerMs, scale)],
+    calls: {
+      canvas: [costs.diffusionCallMs * scale],
+      canvasBatch: [costs.batchCallMs * scale],
+      diffusionLong: [costs.longDiffusionCallMs * scale],
+      arStepLong: [costs.longArStepMs * scale],
+    },
+  }))
+  return {
+    startedAt: "2025-01-01T00:00:00.000Z",
+    machine: {
+      cpuModel: "test CPU",
+      logicalCores: 2,
+      memoryGiB: 4,
+      loadAverage: [0, 0, 0],
+      platform: "linux-x64",
+      node: "v20",
+      onnxruntime: "1.30.0",
+      provider: "cpu",
+      intraOpThreads: 1,
+    },
+    plan: gatePlan,
+    injected: { slowDiffusion: 1, slowSampler: 1 },
+    rounds,
+  }
+}
