@@ -21,7 +21,7 @@ export interface ChartSpec {
   readonly series: ReadonlyArray<Series>
 }
 
-const WIDTH = 760
+const WIDTH = 880
 const HEIGHT = 440
 const PLOT = { left: 80, top: 48, right: 560, bottom: 370 }
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"]
@@ -34,6 +34,18 @@ interface Scale {
   readonly ticks: ReadonlyArray<number>
 }
 
+const NICE = [1, 2, 5, 10]
+/** The largest 1, 2 or 5 × 10^k at or below a positive value (so a log axis starts on a tick). */
+const niceBelow = (value: number) => {
+  const magnitude = 10 ** Math.floor(Math.log10(value))
+  return [...NICE].reverse().map((m) => m * magnitude).find((tick) => tick <= value * (1 + 1e-9)) ?? magnitude
+}
+/** The smallest 1, 2 or 5 × 10^k at or above a positive value. */
+const niceAbove = (value: number) => {
+  const magnitude = 10 ** Math.floor(Math.log10(value))
+  return NICE.map((m) => m * magnitude).find((tick) => tick >= value * (1 - 1e-9)) ?? 10 * magnitude
+}
+
 const makeScale = (values: ReadonlyArray<number>, axis: Axis, from: number, to: number): Scale => {
   const log = axis.scale === "log"
   const usable = log ? values.filter((value) => value > 0) : values
@@ -42,6 +54,7 @@ const makeScale = (values: ReadonlyArray<number>, axis: Axis, from: number, to: 
   if (!Number.isFinite(min)) [min, max] = log ? [1, 10] : [0, 1]
   if (min === max) [min, max] = log ? [min / 2, max * 2] : [min - 1, max + 1]
   if (!log && min > 0 && min < max * 0.35) min = 0
+  if (log) [min, max] = [niceBelow(min), niceAbove(max)]
   const ticks = log ? logTicks(min, max) : linearTicks(min, max)
   const low = Math.min(min, ticks[0] ?? min)
   const high = Math.max(max, ticks[ticks.length - 1] ?? max)
