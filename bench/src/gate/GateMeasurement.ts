@@ -28,6 +28,9 @@ export interface GateRound {
   readonly quarter: ReadonlyArray<RunSample>
   /** Vanilla diffusion, T = N. */
   readonly full: ReadonlyArray<RunSample>
+  /** Greedy plain LLaDA (one block, T = N) and greedy dual cache + threshold 0.9 (blocks of `plan.cacheBlock`): Fast-dLLM's speed-up. */
+  readonly greedyPlain: ReadonlyArray<RunSample>
+  readonly greedyDual: ReadonlyArray<RunSample>
   readonly calls: CallSamples
 }
 

@@ -64,6 +64,12 @@ const metricsOf = (plan: GateMeasurement["plan"], rounds: ReadonlyArray<GateRoun
       better: "lower",
     },
     {
+      name: `dual cache vs plain LLaDA tokens per CPU-s (greedy, N=${n}, b=${plan.cacheBlock})`,
+      description: "Fast-dLLM's dual cache + threshold 0.9 + confidence head over one-block T = N sampling, both greedy",
+      value: cpu((round) => round.greedyPlain, "greedy plain runs") / cpu((round) => round.greedyDual, "greedy dual-cache runs"),
+      better: "higher",
+    },
+    {
       name: `diffusion call (L=${plan.longLength}) / AR step (past ${plan.longLength - 1})`,
       description: "F_diff / F_AR in CPU time: the tokens per forward diffusion needs to break even",
       value: call((round) => round.calls.diffusionLong, "long diffusion calls") / call((round) => round.calls.arStepLong, "long AR steps"),

@@ -11,6 +11,8 @@ export interface GatePlan {
   readonly batch: number
   /** The long shapes of F_diff / F_AR: a diffusion call over L positions, an AR step after L − 1 cached. */
   readonly longLength: number
+  /** Block length of the dual-cache runs. */
+  readonly cacheBlock: number
 }
 
 export const gatePlan: GatePlan = {
@@ -20,6 +22,7 @@ export const gatePlan: GatePlan = {
   warmupCalls: 2,
   batch: 4,
   longLength: 129,
+  cacheBlock: 8,
 }
 
 /** Rounds per gate run: the settings are interleaved round by round, so a burst of other load hits all of them. */

@@ -1,6 +1,7 @@
 import {
   ArParams,
   arGenerate,
+  CachedDenoiser,
   CausalLM,
   collectResult,
   Denoiser,
@@ -61,6 +62,8 @@ class ModelMeter {
   }
 }
 
+type Setting = "ar" | "quarter" | "full" | "greedyPlain" | "greedyDual"
+
 const slowed = (models: BenchModels, factor: number): Denoiser["Service"] => ({
   denoise: (batch) =>
     Effect.gen(function*() {
@@ -104,26 +107,43 @@ export const measureGate = (
     const meter = new ModelMeter(injected.slowSampler)
     const denoiser = slowed(models, injected.slowDiffusion)
     const meteredDenoiser: Denoiser["Service"] = { denoise: (batch) => meter.timed(denoiser.denoise(batch)) }
+    const cached = models.cachedDenoiser({ confidenceHead: true })
+    const meteredCached: CachedDenoiser["Service"] = {
+      fill: (request) => meter.timed(cached.fill(request)),
+      refine: (request, cache) => meter.timed(cached.refine(request, cache)),
+    }
     const meteredCausal: CausalLM["Service"] = {
       prefill: (ids) => meter.timed(models.causalLM.prefill(ids)),
       step: (token, cache) => meter.timed(models.causalLM.step(token, cache)),
     }
     const prompt = Int32Array.from([models.bosId])
     // Decoded by core's own schemas, so parameters core adds later get their defaults.
-    const diffusion = (steps: number, seed: number) =>
-      Schema.decodeUnknownSync(DiffusionParams)({ genLength: plan.genLength, steps, remasking: "low_confidence", temperature: 1, seed })
+    const diffusion = (steps: number, seed: number, fast: object = { temperature: 1 }) =>
+      Schema.decodeUnknownSync(DiffusionParams)({ genLength: plan.genLength, steps, remasking: "low_confidence", seed, ...fast })
+    const greedyDual = { temperature: 0, cache: "dual", blockLength: plan.cacheBlock, threshold: 0.9 }
     const ar = (seed: number) => Schema.decodeUnknownSync(ArParams)({ maxTokens: plan.genLength, temperature: 1, stopAtEos: false, seed })
 
-    const generate = (setting: "ar" | "quarter" | "full", seed: number): Effect.Effect<GenerationResult, InvalidParams | ModelError> =>
+    const diffusionParams = (setting: Exclude<Setting, "ar">, seed: number) => {
+      switch (setting) {
+        case "quarter":
+          return diffusion(plan.genLength / 4, seed)
+        case "full":
+          return diffusion(plan.genLength, seed)
+        case "greedyPlain":
+          return diffusion(plan.genLength, seed, { temperature: 0 })
+        case "greedyDual":
+          return diffusion(plan.genLength, seed, greedyDual)
+      }
+    }
+    const generate = (setting: Setting, seed: number): Effect.Effect<GenerationResult, InvalidParams | ModelError> =>
       setting === "ar"
         ? collectResult(arGenerate(prompt, ar(seed), models.arIds)).pipe(Effect.provideService(CausalLM, meteredCausal))
-        // cache "none" (the default) calls Denoiser only; the cast keeps this compiling whether or not
-        // core's type also lists the cached denoiser that "prefix"/"dual" need.
-        : (collectResult(diffusionGenerate(prompt, diffusion(setting === "full" ? plan.genLength : plan.genLength / 4, seed), models.diffusionIds)).pipe(
+        : collectResult(diffusionGenerate(prompt, diffusionParams(setting, seed), models.diffusionIds)).pipe(
           Effect.provideService(Denoiser, meteredDenoiser),
-        ) as Effect.Effect<GenerationResult, InvalidParams | ModelError>)
+          Effect.provideService(CachedDenoiser, meteredCached),
+        )
 
-    const timedRuns = (setting: "ar" | "quarter" | "full") =>
+    const timedRuns = (setting: Setting) =>
       Effect.gen(function*() {
         yield* generate(setting, 10_000)
         const samples: Array<RunSample> = []
@@ -151,7 +171,14 @@ export const measureGate = (
     const measured: Array<GateRound> = []
     for (let round = 1; round <= rounds; round++) {
       const started = performance.now()
-      const result: GateRound = { ar: yield* timedRuns("ar"), quarter: yield* timedRuns("quarter"), full: yield* timedRuns("full"), calls: yield* callSamples }
+      const result: GateRound = {
+        ar: yield* timedRuns("ar"),
+        quarter: yield* timedRuns("quarter"),
+        full: yield* timedRuns("full"),
+        greedyPlain: yield* timedRuns("greedyPlain"),
+        greedyDual: yield* timedRuns("greedyDual"),
+        calls: yield* callSamples,
+      }
       measured.push(result)
       yield* Console.error(`gate round ${round}/${rounds}: ${((performance.now() - started) / 1000).toFixed(1)} s`)
     }

@@ -13,6 +13,8 @@ export interface SyntheticCosts {
   readonly batchCallMs: number
   readonly longDiffusionCallMs: number
   readonly longArStepMs: number
+  /** CPU ms of one cached window call of the greedy dual-cache runs. */
+  readonly cachedCallMs: number
 }
 
 /** Made-up costs chosen by the tests, not measured: N = 32, AR and diffusion at 2 ms per call plus sampler work. */
@@ -24,6 +26,7 @@ export const baseCosts: SyntheticCosts = {
   batchCallMs: 8,
   longDiffusionCallMs: 20,
   longArStepMs: 4,
+  cachedCallMs: 1,
 }
 
 const run = (nfe: number, callMs: number, samplerMs: number, jitter: number): RunSample => ({
@@ -42,6 +45,8 @@ export const syntheticGate = (overrides: Partial<SyntheticCosts> = {}, roundScal
     ar: [run(n, costs.arStepMs, costs.arSamplerMs, scale)],
     quarter: [run(n / 4, costs.diffusionCallMs, costs.diffusionSamplerMs, scale)],
     full: [run(n, costs.diffusionCallMs, costs.diffusionSamplerMs, scale)],
+    greedyPlain: [run(n, costs.diffusionCallMs, costs.diffusionSamplerMs, scale)],
+    greedyDual: [run(n, costs.cachedCallMs, costs.arSamplerMs, scale)],
     calls: {
       canvas: [costs.diffusionCallMs * scale],
       canvasBatch: [costs.batchCallMs * scale],
