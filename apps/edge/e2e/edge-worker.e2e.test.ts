@@ -90,6 +90,18 @@ describe("edge in workerd -> gpu-worker -> onnxruntime", () => {
     expect(usage).toMatchObject({ prompt_tokens: 4 });
   });
 
+  it("runs Fast-dLLM's dual cache with a parallel rule end to end, reporting tokens per forward", async () => {
+    const client = new OpenAI({ apiKey: await createKey(), baseURL: `${edgeUrl}/v1` });
+    const completion = await client.completions.create({
+      model: "unmask-diffusion", prompt: "Once upon a time", max_tokens: 32, seed: 3,
+      ...({ steps: 32, block_length: 8, cache: "dual", factor: 4 } as object),
+    });
+    const usage = completion.usage as unknown as { nfe: number; tokens_per_forward: number };
+    expect(completion.choices[0]!.text).not.toContain("[MASK]");
+    expect(usage.nfe).toBeLessThan(32);
+    expect(usage.tokens_per_forward).toBeCloseTo(32 / usage.nfe, 3);
+  });
+
   it("streams every denoising step through the native endpoint, masks shrinking, then the final answer", async () => {
     const response = await fetch(`${edgeUrl}/v1/generate`, {
       method: "POST",
