@@ -1,9 +1,28 @@
+import type { CostModel } from "../costModel/fitCostModel.js"
 import type { FastResults } from "../fast/FastResults.js"
 import type { CellResult } from "../grid/GridResults.js"
 import type { ChartSpec, Series } from "./svg/renderChart.js"
 
 const fixed = (value: number | null | undefined, digits = 1) =>
   value === null || value === undefined || !Number.isFinite(value) ? "–" : value.toFixed(digits)
+
+/**
+ * Per-call overhead vs per-position compute, from the grid's cost model: the window of a dual-cache
+ * step (block + 1 positions) against an AR step at the mean cache length.
+ */
+const costModelLine = (results: FastResults, model: CostModel, genLength: number) => {
+  const [a = 0, b = 0, c = 0] = model.diffusion.coefficients
+  const window = results.axes.blockLength + 1
+  const perPosition = b * window + c * window * window
+  const [arA = 0, arB = 0] = model.arStep.coefficients
+  const past = results.axes.promptLength + 1 + genLength / 2
+  const canvas = 1 + results.axes.promptLength + genLength
+  const fill = a + b * canvas + c * canvas * canvas
+  return `- From the grid's cost model (fitted on full forwards, so it ignores that the window's queries attend to all ${canvas} keys): a window of ${window} positions costs ` +
+    `${fixed(a + perPosition, 2)} ms, of which ${fixed(a, 2)} ms is per-call overhead and ${fixed(perPosition, 2)} ms per-position compute; ` +
+    `an AR step after ${past} cached positions costs ${fixed(arA + arB * past, 2)} ms (${fixed(arA, 2)} ms of it overhead). ` +
+    `Per-position compute, not per-call overhead, separates them; smaller blocks shrink it but refill the cache (a ${fixed(fill, 1)} ms full forward) more often.`
+}
 
 const isPlain = (cell: CellResult) => cell.sampler.kind === "vanilla" && cell.steps === cell.genLength
 const isTarget = (cell: CellResult) =>
@@ -58,7 +77,7 @@ const driftTable = (results: FastResults) => {
 }
 
 /** The headline: the issue's target setting against plain sampling and AR at the longest N. */
-const answer = (results: FastResults) => {
+const answer = (results: FastResults, model: CostModel | undefined) => {
   const longest = genLengths(results).at(-1)
   const atN = results.cells.filter((cell) => cell.genLength === longest)
   const [plain, target, ar] = [atN.find(isPlain), atN.find(isTarget), atN.find(isAr)]
@@ -84,9 +103,10 @@ const answer = (results: FastResults) => {
     `this small model's greedy confidences are rarely high at two positions at once (threshold 0.5 still takes ${
       atN.find((cell) => cell.sampler.kind === "cached" && cell.sampler.threshold === 0.5)?.nfe ?? "–"
     } calls for ${longest} tokens). The remaining gap is the model's confidence (tokens per forward), not the sampler or the cache.`,
+    model === undefined ? "" : costModelLine(results, model, longest ?? 0),
     headOff === undefined ? "" : `- The fused confidence head (top-2 + entropy from the graph instead of ${"[B, L, V]"} logits) makes the same setting ` +
       `${fixed(headOff.wallMs.median / target.wallMs.median, 2)}× faster (${fixed(headOff.wallMs.median, 0)} → ${fixed(target.wallMs.median, 0)} ms); kept.`,
-  ].join("\n")
+  ].filter((line) => line !== "").join("\n")
 }
 
 export const fastLatencyChart = (results: FastResults): ChartSpec => {
@@ -109,7 +129,7 @@ export const fastLatencyChart = (results: FastResults): ChartSpec => {
 }
 
 /** The report's section on Fast-dLLM's techniques, from `bench/results/fast.json`. */
-export const renderFastSection = (results: FastResults, fastFile: string, chartFile: string): string =>
+export const renderFastSection = (results: FastResults, fastFile: string, chartFile: string, model?: CostModel): string =>
   `## Fast decoding: block KV caches, parallel rules, fused confidence head
 
 From \`${fastFile}\` (\`npm run bench:fast -w @unmask/bench\`, started ${results.startedAt}, ${results.durationSeconds} s; load average at start ${
@@ -119,7 +139,7 @@ The issue asks for N = 256, P = 64: that is 321 positions and this model's conte
     genLengths(results).at(-1)
   } with P = ${results.axes.promptLength} + BOS, which fills the context exactly.
 
-${answer(results)}
+${answer(results, model)}
 
 ![fast decoding latency](${chartFile})
 

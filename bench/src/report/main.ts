@@ -56,7 +56,7 @@ const report = renderReport({
   measured,
   charts: charts.map((chart) => ({ file: chart.file, title: chart.spec.title })),
   ...(gpu === undefined ? {} : { gpu }),
-  ...(fast === undefined ? {} : { fastSection: renderFastSection(fast, relative(join(values.out, ".."), values.fast), "fast-latency-vs-n.svg") }),
+  ...(fast === undefined ? {} : { fastSection: renderFastSection(fast, relative(join(values.out, ".."), values.fast), "fast-latency-vs-n.svg", model) }),
 })
 writeFileSync(join(values.out, "report.md"), report)
 console.log(`F_diff(L) = ${formatFit(model.diffusion, "L")}`)
