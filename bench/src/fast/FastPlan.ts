@@ -12,6 +12,8 @@ export interface FastAxes {
   readonly blockLength: number
   readonly thresholds: ReadonlyArray<number>
   readonly factors: ReadonlyArray<number>
+  /** Smaller blocks for the dual cache + first threshold: a smaller window, refilled more often. */
+  readonly smallerBlocks: ReadonlyArray<number>
   readonly warmupRuns: number
   readonly repeats: number
   /** Greedy: the confidence head applies and the drift is deterministic. */
@@ -30,6 +32,7 @@ export const fullFastAxes: FastAxes = {
   blockLength: 32,
   thresholds: [0.9, 0.7, 0.5],
   factors: [1, 2],
+  smallerBlocks: [16, 8],
   warmupRuns: 1,
   repeats: 3,
   temperature: 0,
@@ -41,6 +44,7 @@ export const quickFastAxes: FastAxes = {
   genLengths: [64],
   thresholds: [0.9],
   factors: [1],
+  smallerBlocks: [],
   repeats: 2,
   drift: { genLength: 64, prompts: 1 },
 }
@@ -66,8 +70,8 @@ export const planFastCells = (axes: FastAxes, contextLength: number): Array<Grid
   for (const genLength of axes.genLengths) {
     if (genLength % axes.blockLength !== 0 || !fitsContext(axes.promptLength, genLength, contextLength)) continue
     const blockLength = axes.blockLength
-    const cached = (cache: "prefix" | "dual", rule: { threshold?: number; factor?: number }, confidenceHead = true): SamplerSetting => ({
-      kind: "cached", cache, blockLength, confidenceHead, ...rule,
+    const cached = (cache: "prefix" | "dual", rule: { threshold?: number; factor?: number }, confidenceHead = true, block = blockLength): SamplerSetting => ({
+      kind: "cached", cache, blockLength: block, confidenceHead, ...rule,
     })
     const settings: Array<SamplerSetting> = [
       { kind: "ar" },
@@ -79,6 +83,7 @@ export const planFastCells = (axes: FastAxes, contextLength: number): Array<Grid
       cached("dual", { threshold: axes.thresholds[0]! }, false),
       ...axes.thresholds.map((threshold) => cached("dual", { threshold })),
       ...axes.factors.map((factor) => cached("dual", { factor })),
+      ...axes.smallerBlocks.map((block) => cached("dual", { threshold: axes.thresholds[0]! }, true, block)),
     ]
     for (const sampler of settings) {
       cells.push({ id: `P${axes.promptLength}-N${genLength}-${variantId(sampler)}`, promptLength: axes.promptLength, genLength, steps: genLength, sampler })

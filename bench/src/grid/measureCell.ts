@@ -68,30 +68,34 @@ const generate = (
       ),
     )
 
-interface TimedRun {
+export interface TimedRun {
   readonly wallMs: number
   readonly modelMs: number
   readonly result: GenerationResult
 }
 
-/** Warm-up runs (discarded), then one timed run per repeat input; the samples are scored afterwards. */
-export const measureCell = (
+/** One generation of a cell, timed: wall time and the time inside model calls. */
+export const timedRun = (
   models: BenchModels,
   cell: GridCell,
-  warmups: ReadonlyArray<RunInput>,
-  repeats: ReadonlyArray<RunInput>,
+  input: RunInput,
   temperature: number,
-): Effect.Effect<CellResult, InvalidParams | ModelError> =>
+): Effect.Effect<TimedRun, InvalidParams | ModelError> =>
   Effect.gen(function*() {
     const log = new CallLog()
-    for (const input of warmups) yield* generate(models, log, cell, input, temperature)
-    const runs: Array<TimedRun> = []
-    for (const input of repeats) {
-      log.clear()
-      const started = performance.now()
-      const result = yield* generate(models, log, cell, input, temperature)
-      runs.push({ wallMs: performance.now() - started, modelMs: log.totalMs(), result })
-    }
+    const started = performance.now()
+    const result = yield* generate(models, log, cell, input, temperature)
+    return { wallMs: performance.now() - started, modelMs: log.totalMs(), result }
+  })
+
+/** A cell's figures from its timed runs (run r on repeat input r); the samples are scored here. */
+export const cellResult = (
+  models: BenchModels,
+  cell: GridCell,
+  runs: ReadonlyArray<TimedRun>,
+  repeats: ReadonlyArray<RunInput>,
+): Effect.Effect<CellResult, ModelError> =>
+  Effect.gen(function*() {
     const samples: Array<GeneratedSample> = runs.map((run, r) => ({ promptIds: repeats[r]!.promptIds, tokens: run.result.tokens }))
     const quality = yield* scoreSamples(models, samples)
     const wallMs = summarize(runs.map((run) => run.wallMs))

@@ -2,7 +2,7 @@ import { Console, Effect } from "effect"
 import type { BenchModels } from "../models/BenchModels.js"
 import type { GridCell } from "./GridPlan.js"
 import type { CellResult } from "./GridResults.js"
-import { measureCell, type RunInput } from "./measureCell.js"
+import { cellResult, type RunInput, timedRun, type TimedRun } from "./measureCell.js"
 
 /** Seeds of warm-up runs start here, away from the repeats' seeds 0, 1, 2, … */
 const WARMUP_SEED = 10_000
@@ -14,8 +14,9 @@ export interface RunProtocol {
 }
 
 /**
- * Measures cells that share a prompt length, one after the other: repeat r runs on prompt r with
- * seed r; warm-ups run on the first prompt with seeds no repeat uses. Logs one line per cell.
+ * Measures cells that share a prompt length, interleaved: every cell's warm-up runs first (on the
+ * first prompt, with seeds no repeat uses), then round r runs every cell once on prompt r with seed
+ * r, so that a slow spell of a shared machine hits all cells alike. Logs one line per cell.
  */
 export const measureCells = (
   models: BenchModels,
@@ -25,10 +26,16 @@ export const measureCells = (
 ) =>
   Effect.gen(function*() {
     const repeats: Array<RunInput> = prompts.slice(0, protocol.repeats).map((promptIds, seed) => ({ promptIds, seed }))
-    const warmups: Array<RunInput> = Array.from({ length: protocol.warmupRuns }, (_, i) => ({ promptIds: prompts[0]!, seed: WARMUP_SEED + i }))
-    const results: Array<CellResult> = []
     for (const cell of cells) {
-      const result = yield* measureCell(models, cell, warmups, repeats, protocol.temperature)
+      for (let i = 0; i < protocol.warmupRuns; i++) yield* timedRun(models, cell, { promptIds: prompts[0]!, seed: WARMUP_SEED + i }, protocol.temperature)
+    }
+    const runs = cells.map((): Array<TimedRun> => [])
+    for (const input of repeats) {
+      for (const [index, cell] of cells.entries()) runs[index]!.push(yield* timedRun(models, cell, input, protocol.temperature))
+    }
+    const results: Array<CellResult> = []
+    for (const [index, cell] of cells.entries()) {
+      const result = yield* cellResult(models, cell, runs[index]!, repeats)
       yield* Console.error(
         `${cell.id.padEnd(36)} median ${result.wallMs.median.toFixed(0).padStart(6)} ms  NFE ${String(result.nfe).padStart(3)}  ${
           result.tokensPerSecond.toFixed(1).padStart(7)

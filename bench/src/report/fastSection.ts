@@ -10,9 +10,8 @@ const fixed = (value: number | null | undefined, digits = 1) =>
  * Per-call overhead vs per-position compute, from the grid's cost model: the window of a dual-cache
  * step (block + 1 positions) against an AR step at the mean cache length.
  */
-const costModelLine = (results: FastResults, model: CostModel, genLength: number) => {
+const costModelLine = (results: FastResults, model: CostModel, genLength: number, window: number) => {
   const [a = 0, b = 0, c = 0] = model.diffusion.coefficients
-  const window = results.axes.blockLength + 1
   const perPosition = b * window + c * window * window
   const [arA = 0, arB = 0] = model.arStep.coefficients
   const past = results.axes.promptLength + 1 + genLength / 2
@@ -21,7 +20,10 @@ const costModelLine = (results: FastResults, model: CostModel, genLength: number
   return `- From the grid's cost model (fitted on full forwards, so it ignores that the window's queries attend to all ${canvas} keys): a window of ${window} positions costs ` +
     `${fixed(a + perPosition, 2)} ms, of which ${fixed(a, 2)} ms is per-call overhead and ${fixed(perPosition, 2)} ms per-position compute; ` +
     `an AR step after ${past} cached positions costs ${fixed(arA + arB * past, 2)} ms (${fixed(arA, 2)} ms of it overhead). ` +
-    `Per-position compute, not per-call overhead, separates them; smaller blocks shrink it but refill the cache (a ${fixed(fill, 1)} ms full forward) more often.`
+    (a + perPosition > 1.1 * (arA + arB * past)
+      ? `Per-position compute, not per-call overhead, separates them; smaller blocks shrink it but refill the cache (a ${fixed(fill, 1)} ms full forward) more often.`
+      : `The window alone costs about an AR step; what separates them is the cache refill, a ${fixed(fill, 1)} ms full forward every ${window - 1} steps ` +
+        `(${fixed(fill / (window - 1), 2)} ms per step), which larger blocks amortise better but pay for with a larger window.`)
 }
 
 const isPlain = (cell: CellResult) => cell.sampler.kind === "vanilla" && cell.steps === cell.genLength
@@ -86,6 +88,7 @@ const answer = (results: FastResults, model: CostModel | undefined) => {
   const headOff = atN.find((cell) => cell.sampler.kind === "cached" && cell.sampler.cache === "dual" && cell.sampler.threshold === 0.9 && !cell.sampler.confidenceHead)
   const change = perplexityChange(target, plain)
   const fastestChange = perplexityChange(fastest, plain)
+  const window = (fastest.sampler.kind === "cached" ? fastest.sampler.blockLength : results.axes.blockLength) + 1
   return [
     `At N = ${longest}, P = ${results.axes.promptLength} (+ BOS), greedy, on this machine:`,
     "",
@@ -97,13 +100,13 @@ const answer = (results: FastResults, model: CostModel | undefined) => {
     `gen-PPL ${fixed(fastest.quality.generativePerplexity, 2)} (${fastestChange === undefined ? "–" : `${fastestChange >= 0 ? "+" : ""}${fixed(fastestChange)} %`}).`,
     `- The AR baseline with its KV cache still takes ${fixed(ar.wallMs.median, 0)} ms: the fastest diffusion setting needs **${fixed(fastest.wallMs.median / ar.wallMs.median, 2)}×** AR's time. ` +
     `What bounds it: a cached diffusion step costs ${fixed(fastest.msPerModelCall, 2)} ms in the model against ${fixed(ar.msPerModelCall, 2)} ms for an AR step ` +
-    `(${fixed(fastest.msPerModelCall / ar.msPerModelCall, 2)}×: its window recomputes ${results.axes.blockLength} + 1 positions where AR computes 1, plus one full forward per block; ` +
+    `(${fixed(fastest.msPerModelCall / ar.msPerModelCall, 2)}×: its window recomputes ${window - 1} + 1 positions where AR computes 1, plus one full forward per block; ` +
     `the sampler outside model calls is only ${fixed(fastest.overheadShare * 100)} % of its time), so diffusion must commit more than ` +
     `${fixed((fastest.wallMs.median / fastest.nfe) / (ar.wallMs.median / ar.nfe), 2)} tokens per call to win, and it commits ${fixed(fastest.tokensPerForward, 2)}: ` +
     `this small model's greedy confidences are rarely high at two positions at once (threshold 0.5 still takes ${
       atN.find((cell) => cell.sampler.kind === "cached" && cell.sampler.threshold === 0.5)?.nfe ?? "–"
     } calls for ${longest} tokens). The remaining gap is the model's confidence (tokens per forward), not the sampler or the cache.`,
-    model === undefined ? "" : costModelLine(results, model, longest ?? 0),
+    model === undefined ? "" : costModelLine(results, model, longest ?? 0, window),
     headOff === undefined ? "" : `- The fused confidence head (top-2 + entropy from the graph instead of ${"[B, L, V]"} logits) makes the same setting ` +
       `${fixed(headOff.wallMs.median / target.wallMs.median, 2)}× faster (${fixed(headOff.wallMs.median, 0)} → ${fixed(target.wallMs.median, 0)} ms); kept.`,
   ].filter((line) => line !== "").join("\n")
@@ -134,7 +137,7 @@ export const renderFastSection = (results: FastResults, fastFile: string, chartF
 
 From \`${fastFile}\` (\`npm run bench:fast -w @unmask/bench\`, started ${results.startedAt}, ${results.durationSeconds} s; load average at start ${
     results.machine.loadAverage.join(" / ")
-  }). Greedy (temperature 0), low-confidence remasking, blocks of ${results.axes.blockLength}, ${results.axes.warmupRuns} warm-up run(s) then ${results.axes.repeats} repeats (fixed prompts cut to P = ${results.axes.promptLength} tokens after BOS).
+  }). Greedy (temperature 0), low-confidence remasking, blocks of ${results.axes.blockLength}, ${results.axes.warmupRuns} warm-up run(s) then ${results.axes.repeats} interleaved rounds (every cell once per round) (fixed prompts cut to P = ${results.axes.promptLength} tokens after BOS).
 The issue asks for N = 256, P = 64: that is 321 positions and this model's context is 256, so the longest setting here is N = ${
     genLengths(results).at(-1)
   } with P = ${results.axes.promptLength} + BOS, which fills the context exactly.
