@@ -1,5 +1,6 @@
 import type { GateMeasurement, GateRound, RunSample } from "../../src/gate/GateMeasurement.js"
 import { gatePlan } from "../../src/gate/gatePreset.js"
+import { testMachine } from "./testMachine.js"
 
 export interface SyntheticCosts {
   /** CPU ms of one diffusion call over the N-token canvas. */
@@ -56,17 +57,7 @@ export const syntheticGate = (overrides: Partial<SyntheticCosts> = {}, roundScal
   }))
   return {
     startedAt: "2025-01-01T00:00:00.000Z",
-    machine: {
-      cpuModel: "test CPU",
-      logicalCores: 2,
-      memoryGiB: 4,
-      loadAverage: [0, 0, 0],
-      platform: "linux-x64",
-      node: "v20",
-      onnxruntime: "1.30.0",
-      provider: "cpu",
-      intraOpThreads: 1,
-    },
+    machine: testMachine,
     plan: gatePlan,
     injected: { slowDiffusion: 1, slowSampler: 1 },
     rounds,

@@ -3,6 +3,7 @@ import { quickPreset } from "../../src/grid/GridPlan.js"
 import type { CallTiming, CellResult, GridResults } from "../../src/grid/GridResults.js"
 import { samplerLabel } from "../../src/grid/SamplerSetting.js"
 import { summarize } from "../../src/stats/summarize.js"
+import { testMachine } from "./testMachine.js"
 
 /** A made-up cell: the numbers are chosen by the test, not measured. */
 export const syntheticCell = (cell: GridCell, wallMs: number, nfe: number, overheadShare = 0.1): CellResult => ({
@@ -37,17 +38,7 @@ export const syntheticGrid = (overrides: { readonly quarterWallMs?: number; read
     preset: "quick",
     startedAt: "2025-01-01T00:00:00.000Z",
     durationSeconds: 1,
-    machine: {
-      cpuModel: "test CPU",
-      logicalCores: 2,
-      memoryGiB: 4,
-      loadAverage: [0, 0, 0],
-      platform: "linux-x64",
-      node: "v20",
-      onnxruntime: "1.30.0",
-      provider: "cpu",
-      intraOpThreads: 1,
-    },
+    machine: testMachine,
     axes: quickPreset.grid,
     callAxes: quickPreset.calls,
     calls: {
