@@ -38,7 +38,11 @@ const splitMix32 = (seed: number): (() => number) => {
 
 const fromState = (state: Uint32Array): Rng => {
   const nextUint32 = (): number => {
-    const [s0 = 0, s1 = 0, s2 = 0, s3 = 0] = state
+    // Indexed reads: destructuring a typed array goes through its iterator, 10× slower on V8.
+    const s0 = state[0]!
+    const s1 = state[1]!
+    const s2 = state[2]!
+    const s3 = state[3]!
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0
     const t = s1 << 9
     const n2 = s2 ^ s0

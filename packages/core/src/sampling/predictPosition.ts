@@ -8,26 +8,17 @@ export interface Prediction {
   readonly confidence: number
 }
 
-/**
- * One position's logits read in float64 without copying them; the `excluded` entry (the mask
- * token, or −1 for none) reads as −∞.
- */
-interface Row {
-  readonly length: number
-  readonly at: (v: number) => number
-}
+/** logits[v] in float64, with the `excluded` entry (the mask token, or −1 for none) read as −∞. */
+const valueAt = (logits: ArrayLike<number>, excluded: number, v: number): number =>
+  v === excluded ? -Infinity : (logits[v] ?? -Infinity)
 
-const rowOf = (logits: ArrayLike<number>, excluded: number): Row => ({
-  length: logits.length,
-  at: (v) => (v === excluded ? -Infinity : (logits[v] ?? -Infinity)),
-})
-
-const argmaxOf = (row: Row, noise?: (v: number) => number): number => {
-  let best = -1
-  let bestValue = -Infinity
-  for (let v = 0; v < row.length; v++) {
-    const value = noise === undefined ? row.at(v) : row.at(v) + noise(v)
-    if (best === -1 || value > bestValue) {
+/** Index of the largest value, the lowest on ties (0 when every value is −∞). */
+const argmaxOf = (logits: ArrayLike<number>, excluded: number): number => {
+  let best = 0
+  let bestValue = valueAt(logits, excluded, 0)
+  for (let v = 1; v < logits.length; v++) {
+    const value = valueAt(logits, excluded, v)
+    if (value > bestValue) {
       best = v
       bestValue = value
     }
@@ -35,43 +26,53 @@ const argmaxOf = (row: Row, noise?: (v: number) => number): number => {
   return best
 }
 
-const logSumExpOf = (row: Row): number => {
-  let max = -Infinity
-  for (let v = 0; v < row.length; v++) max = Math.max(max, row.at(v))
+/**
+ * Gumbel-max sampling in float64: argmax_v logits[v] − T·log(−log U_v), one `rng.next()` per
+ * vocabulary entry in order (the excluded one included, so draws do not depend on it). This is
+ * LLaDA's argmax of exp(logits) / (−log U)^T taken in log space, which cannot overflow.
+ */
+const gumbelArgmax = (logits: ArrayLike<number>, excluded: number, temperature: number, rng: Rng): number => {
+  let best = 0
+  let bestValue = -Infinity
+  for (let v = 0; v < logits.length; v++) {
+    const value = valueAt(logits, excluded, v) + -temperature * Math.log(-Math.log(rng.next()))
+    if (v === 0 || value > bestValue) {
+      best = v
+      bestValue = value
+    }
+  }
+  return best
+}
+
+/** log Σ exp(logits), given their maximum. */
+const logSumExpFrom = (logits: ArrayLike<number>, excluded: number, max: number): number => {
   if (max === -Infinity) return max
   let sum = 0
-  for (let v = 0; v < row.length; v++) sum += Math.exp(row.at(v) - max)
+  for (let v = 0; v < logits.length; v++) if (v !== excluded) sum += Math.exp((logits[v] ?? -Infinity) - max)
   return max + Math.log(sum)
 }
 
-/**
- * Gumbel-max sampling in float64: argmax_v logits[v] − T·log(−log U_v), one `rng.next()` per
- * vocabulary entry (the excluded one included, so draws do not depend on it). This is LLaDA's argmax
- * of exp(logits) / (−log U)^T taken in log space, which cannot overflow. Temperature 0 is a plain
- * argmax and draws nothing.
- */
-const sampleToken = (row: Row, temperature: number, rng: Rng): number => {
-  if (temperature === 0) return argmaxOf(row)
-  const noise = new Float64Array(row.length)
-  for (let v = 0; v < row.length; v++) noise[v] = -temperature * Math.log(-Math.log(rng.next()))
-  return argmaxOf(row, (v) => noise[v]!)
+const maxOf = (logits: ArrayLike<number>, excluded: number): number => {
+  let max = -Infinity
+  for (let v = 0; v < logits.length; v++) if (v !== excluded) max = Math.max(max, logits[v] ?? -Infinity)
+  return max
 }
 
-const topTwoProbabilities = (row: Row, normaliser: number): readonly [number, number] => {
+const topTwoProbabilities = (logits: ArrayLike<number>, excluded: number, normaliser: number): readonly [number, number] => {
   let first = 0
   let second = 0
-  for (let v = 0; v < row.length; v++) {
-    const probability = Math.exp(row.at(v) - normaliser)
+  for (let v = 0; v < logits.length; v++) {
+    const probability = Math.exp(valueAt(logits, excluded, v) - normaliser)
     if (probability > first) [first, second] = [probability, first]
     else if (probability > second) second = probability
   }
   return [first, second]
 }
 
-const negativeEntropy = (row: Row, normaliser: number): number => {
+const negativeEntropy = (logits: ArrayLike<number>, excluded: number, normaliser: number): number => {
   let sum = 0
-  for (let v = 0; v < row.length; v++) {
-    const logProbability = row.at(v) - normaliser
+  for (let v = 0; v < logits.length; v++) {
+    const logProbability = valueAt(logits, excluded, v) - normaliser
     if (logProbability > -Infinity) sum += Math.exp(logProbability) * logProbability
   }
   return sum
@@ -90,20 +91,21 @@ export const predictPosition = (
   temperature: number,
   rng: Rng,
 ): Prediction => {
-  const row = rowOf(logits, excluded)
-  const token = sampleToken(row, temperature, rng)
-  const normaliser = logSumExpOf(row)
+  const token = temperature === 0 ? argmaxOf(logits, excluded) : gumbelArgmax(logits, excluded, temperature, rng)
+  // Greedy: the chosen token's logit is the maximum.
+  const max = temperature === 0 ? valueAt(logits, excluded, token) : maxOf(logits, excluded)
+  const normaliser = logSumExpFrom(logits, excluded, max)
   switch (remasking) {
     case "low_confidence":
-      return { token, confidence: Math.exp(row.at(token) - normaliser) }
+      return { token, confidence: Math.exp(valueAt(logits, excluded, token) - normaliser) }
     case "random":
       return { token, confidence: rng.next() }
     case "margin": {
-      const [first, second] = topTwoProbabilities(row, normaliser)
+      const [first, second] = topTwoProbabilities(logits, excluded, normaliser)
       return { token, confidence: first - second }
     }
     case "entropy":
-      return { token, confidence: negativeEntropy(row, normaliser) }
+      return { token, confidence: negativeEntropy(logits, excluded, normaliser) }
   }
 }
 
