@@ -1,20 +1,26 @@
 import { Tokenizer } from "@huggingface/tokenizers";
 import tokenizerJson from "../../../../models/tokenizer/tokenizer.json" with { type: "json" };
 
+const shippedTokenizerJson = tokenizerJson as { added_tokens: Array<{ id: number; special: boolean }> };
+
 /** End-of-text, mask and pad: any of them ends the readable text. */
-const SPECIAL_IDS = new Set(
-  (tokenizerJson as { added_tokens: Array<{ id: number; special: boolean }> }).added_tokens
-    .filter((token) => token.special)
-    .map((token) => token.id),
-);
+const SPECIAL_IDS = new Set(shippedTokenizerJson.added_tokens.filter((token) => token.special).map((token) => token.id));
 
 let tokenizer: Tokenizer | undefined;
 /** The models' byte-level BPE tokenizer (the shipped tokenizer.json), built once per isolate. */
 const sharedTokenizer = (): Tokenizer => (tokenizer ??= new Tokenizer(tokenizerJson, {}));
 
-/** Prompt length in tokens, as the worker counts it (without the BOS it prepends). */
+let plainTextTokenizer: Tokenizer | undefined;
+/**
+ * The same tokenizer without its added tokens, for user text: a prompt that spells `[MASK]` or
+ * `<|endoftext|>` is encoded as those characters, exactly as the worker encodes it.
+ */
+const sharedPlainTextTokenizer = (): Tokenizer =>
+  (plainTextTokenizer ??= new Tokenizer({ ...shippedTokenizerJson, added_tokens: [] }, {}));
+
+/** Prompt length in tokens, as the worker counts it (plain text, without the BOS it prepends). */
 export const countTokens = (text: string): number =>
-  sharedTokenizer().encode(text, { add_special_tokens: false }).ids.length;
+  sharedPlainTextTokenizer().encode(text, { add_special_tokens: false }).ids.length;
 
 /**
  * The text of the leading tokens that are final: everything before the first special token

@@ -20,8 +20,11 @@ const ANSWER = " Once upon a time, a small fox found a red ball in the snow.";
 const EOS_ID = 4093;
 const MASK_ID = 4094;
 
-const tokenizer = new Tokenizer(JSON.parse(readFileSync(fileURLToPath(new URL("../../../../models/tokenizer/tokenizer.json", import.meta.url)), "utf8")), {});
-const encode = (text: string): number[] => tokenizer.encode(text, { add_special_tokens: false }).ids;
+const tokenizerJson = JSON.parse(readFileSync(fileURLToPath(new URL("../../../../models/tokenizer/tokenizer.json", import.meta.url)), "utf8"));
+const tokenizer = new Tokenizer(tokenizerJson, {});
+// Like the real worker, prompts are plain text: no added (special) token is matched in them.
+const plainTextTokenizer = new Tokenizer({ ...tokenizerJson, added_tokens: [] }, {});
+const encode = (text: string): number[] => plainTextTokenizer.encode(text, { add_special_tokens: false }).ids;
 const decode = (ids: number[]): string => tokenizer.decode(ids, { skip_special_tokens: true });
 
 const verifySignature = (request: IncomingMessage, path: string, body: string): boolean => {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs"
 import { Context, Effect, Layer } from "effect"
 import { Tokenizer } from "tokenizers"
 import { errorMessage } from "../errorMessage.js"
@@ -5,8 +6,12 @@ import { ModelLoadError } from "../models/ModelLoadError.js"
 import { ModelRegistry } from "../models/ModelRegistry.js"
 import type { DecodeRuns } from "../streamers/DecodeRuns.js"
 
-/** The shared BPE tokenizer (`tokenizers`, Rust binding). Special tokens are not added on encode. */
+/** The shared BPE tokenizer (`tokenizers`, Rust binding). */
 export class TextTokenizer extends Context.Service<TextTokenizer, {
+  /**
+   * User text as plain text: no special token is added, and text that spells one (`[MASK]`,
+   * `<|endoftext|>`, `[PAD]`) is encoded as its characters, never as the control token.
+   */
   readonly encode: (text: string) => Effect.Effect<Int32Array>
   /** Decodes several id runs at once, special tokens skipped. */
   readonly decodeRuns: DecodeRuns
@@ -23,13 +28,19 @@ export const TextTokenizerLive = Layer.effect(
         message: `the diffusion and ar models name different tokenizers (${path}, ${models.ar.tokenizerPath})`,
       })
     }
-    const tokenizer = yield* Effect.try({
-      try: () => Tokenizer.fromFile(path),
+    const [tokenizer, plainTextTokenizer] = yield* Effect.try({
+      try: () => {
+        const json = readFileSync(path, "utf8")
+        // The added tokens are matched in the input before the BPE model runs; without them every
+        // string is plain BPE text (the special tokens are not in the BPE vocabulary).
+        const withoutAddedTokens = JSON.stringify({ ...JSON.parse(json), added_tokens: [] })
+        return [Tokenizer.fromString(json), Tokenizer.fromString(withoutAddedTokens)] as const
+      },
       catch: (cause) => new ModelLoadError({ path, message: `cannot load tokenizer: ${errorMessage(cause)}` }),
     })
     return {
       encode: (text) =>
-        Effect.promise(() => tokenizer.encode(text, null, { addSpecialTokens: false })).pipe(
+        Effect.promise(() => plainTextTokenizer.encode(text, null, { addSpecialTokens: false })).pipe(
           Effect.map((encoding) => Int32Array.from(encoding.getIds())),
         ),
       decodeRuns: (runs) => Effect.promise(() => tokenizer.decodeBatch(runs.map((run) => [...run]), true)),
