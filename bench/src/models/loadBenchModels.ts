@@ -67,6 +67,7 @@ export const loadBenchModels = (options: BenchModelOptions): Effect.Effect<Bench
     const tokenIds = (config: typeof ar.config) => ({
       maskId: config.special_tokens.mask,
       eosId: config.special_tokens.eos,
+      padId: config.special_tokens.pad,
       vocabSize: config.vocab_size,
     })
 

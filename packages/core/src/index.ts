@@ -39,3 +39,5 @@ export {
 } from "./sampling/DiffusionState.js"
 export type { FinishReason, Frame, GenerationEvent, GenerationResult } from "./sampling/GenerationEvent.js"
 export { generationStream, type SamplerMachine } from "./sampling/generationStream.js"
+export { type ForbiddenTokens, forbiddenTokensOf } from "./sampling/forbiddenTokens.js"
+export { isGreedy, MIN_SAMPLING_TEMPERATURE } from "./sampling/isGreedy.js"

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { makeRng } from "../src/index.js"
 import { classifierFreeGuidance } from "../src/sampling/classifierFreeGuidance.js"
+import { forbidding, NO_FORBIDDEN_TOKENS } from "../src/sampling/forbiddenTokens.js"
 import { predictFromConfidence, predictPosition } from "../src/sampling/predictPosition.js"
 import { selectCommits } from "../src/sampling/selectCommits.js"
 
@@ -10,12 +11,12 @@ const logits = Float64Array.from(probabilities, Math.log)
 describe("predictPosition", () => {
   it("scores the argmax token with each remasking strategy (hand values)", () => {
     const rng = makeRng(0)
-    expect(predictPosition(logits, -1, "low_confidence", 0, rng)).toEqual({ token: 0, confidence: expect.closeTo(0.5, 12) })
-    expect(predictPosition(logits, -1, "margin", 0, rng).confidence).toBeCloseTo(0.2, 12)
+    expect(predictPosition(logits, NO_FORBIDDEN_TOKENS, "low_confidence", 0, rng)).toEqual({ token: 0, confidence: expect.closeTo(0.5, 12) })
+    expect(predictPosition(logits, NO_FORBIDDEN_TOKENS, "margin", 0, rng).confidence).toBeCloseTo(0.2, 12)
     const negativeEntropy = probabilities.reduce((sum, p) => sum + p * Math.log(p), 0)
-    expect(predictPosition(logits, -1, "entropy", 0, rng).confidence).toBeCloseTo(negativeEntropy, 12)
+    expect(predictPosition(logits, NO_FORBIDDEN_TOKENS, "entropy", 0, rng).confidence).toBeCloseTo(negativeEntropy, 12)
     const expectedNoise = makeRng(0).next()
-    expect(predictPosition(logits, -1, "random", 0, rng)).toEqual({ token: 0, confidence: expectedNoise })
+    expect(predictPosition(logits, NO_FORBIDDEN_TOKENS, "random", 0, rng)).toEqual({ token: 0, confidence: expectedNoise })
   })
 
   it("Gumbel-max samples from softmax(logits / T)", () => {
@@ -23,7 +24,7 @@ describe("predictPosition", () => {
       const rng = makeRng(17)
       const counts = [0, 0, 0]
       const draws = 6000
-      for (let i = 0; i < draws; i++) counts[predictPosition(logits, -1, "low_confidence", temperature, rng).token]! += 1
+      for (let i = 0; i < draws; i++) counts[predictPosition(logits, NO_FORBIDDEN_TOKENS, "low_confidence", temperature, rng).token]! += 1
       const tempered = probabilities.map((p) => p ** (1 / temperature))
       const total = tempered.reduce((a, b) => a + b, 0)
       counts.forEach((count, token) => expect(count / draws).toBeCloseTo((tempered[token] ?? 0) / total, 1))
@@ -33,7 +34,7 @@ describe("predictPosition", () => {
   it("never picks a token whose logit is −∞", () => {
     const withImpossible = Float64Array.of(0, -Infinity, 0)
     const rng = makeRng(5)
-    for (let i = 0; i < 200; i++) expect(predictPosition(withImpossible, -1, "margin", 2, rng).token).not.toBe(1)
+    for (let i = 0; i < 200; i++) expect(predictPosition(withImpossible, NO_FORBIDDEN_TOKENS, "margin", 2, rng).token).not.toBe(1)
   })
 })
 
@@ -91,7 +92,7 @@ describe("predictFromConfidence", () => {
     }
     const rng = makeRng(0)
     for (const remasking of ["low_confidence", "margin", "entropy"] as const) {
-      const fromLogits = predictPosition(logits, -1, remasking, 0, rng)
+      const fromLogits = predictPosition(logits, NO_FORBIDDEN_TOKENS, remasking, 0, rng)
       const fromHead = predictFromConfidence(confidence, 0, remasking, rng)
       expect(fromHead.token).toBe(fromLogits.token)
       expect(fromHead.confidence).toBeCloseTo(fromLogits.confidence, 6)
@@ -99,9 +100,9 @@ describe("predictFromConfidence", () => {
     expect(predictFromConfidence(confidence, 0, "random", makeRng(3)).confidence).toBe(makeRng(3).next())
   })
 
-  it("reads the excluded token as −∞ without copying the row", () => {
+  it("reads a forbidden token as −∞ without copying the row", () => {
     const row = Float32Array.of(0, 5, 1)
-    expect(predictPosition(row, 1, "low_confidence", 0, makeRng(0))).toEqual({
+    expect(predictPosition(row, forbidding(3, [1]), "low_confidence", 0, makeRng(0))).toEqual({
       token: 2,
       confidence: expect.closeTo(Math.E / (1 + Math.E), 6),
     })

@@ -100,6 +100,7 @@ export const prepareGeneration = (body: unknown, receivedAt: number) =>
       tokenIds: {
         maskId: model.special_tokens.mask,
         eosId: model.special_tokens.eos,
+        padId: model.special_tokens.pad,
         vocabSize: model.vocab_size,
       },
       receivedAt,

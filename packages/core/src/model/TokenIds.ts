@@ -3,4 +3,6 @@ export interface TokenIds {
   readonly maskId: number
   readonly eosId: number
   readonly vocabSize: number
+  /** The padding token, when the model has one: like the mask, never emitted by a sampler. */
+  readonly padId?: number
 }

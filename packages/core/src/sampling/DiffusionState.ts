@@ -9,7 +9,9 @@ import type { InvalidParams } from "../params/InvalidParams.js"
 import { makeRng, type Rng } from "../random/Rng.js"
 import { numTransferTokens } from "../schedule/numTransferTokens.js"
 import { classifierFreeGuidance } from "./classifierFreeGuidance.js"
+import { type ForbiddenTokens, forbiddenTokensOf } from "./forbiddenTokens.js"
 import type { FinishReason, Frame, GenerationResult } from "./GenerationEvent.js"
+import { isGreedy } from "./isGreedy.js"
 import { predictFromConfidence, predictPosition, type Prediction } from "./predictPosition.js"
 import { type Candidate, type CommitRule, selectCommits } from "./selectCommits.js"
 import { validatePrompt } from "./validatePrompt.js"
@@ -18,6 +20,8 @@ import { validatePrompt } from "./validatePrompt.js"
 export interface DiffusionPlan {
   readonly params: DiffusionParams
   readonly ids: TokenIds
+  /** The mask and pad tokens: never committed. */
+  readonly forbidden: ForbiddenTokens
   readonly promptLength: number
   readonly blockLength: number
   readonly blocks: number
@@ -61,6 +65,7 @@ export const startDiffusion = (
       plan: {
         params: valid,
         ids,
+        forbidden: forbiddenTokensOf(ids),
         promptLength: promptIds.length,
         blockLength,
         blocks,
@@ -97,12 +102,14 @@ const logitsAt = ({ data, length, vocab }: LogitsBatch, index: number, plan: Dif
   return plan.params.cfgScale === 0 ? row(0) : classifierFreeGuidance(row(0), row(1), plan.params.cfgScale)
 }
 
-/** Predicts canvas position `position` from the window's predictions; the mask token can never be chosen. */
+/** Predicts canvas position `position` from the window's predictions; the mask and pad tokens can never be chosen. */
 const predict = (state: DiffusionState, predictions: WindowPredictions, window: Window, position: number, rng: Rng): Prediction => {
-  const { params, ids } = state.plan
+  const { params, ids, forbidden } = state.plan
   const index = position - window.start
-  if (predictions._tag === "Confidence") return predictFromConfidence(predictions.confidence, index, params.remasking, rng)
-  return predictPosition(logitsAt(predictions.logits, index, state.plan), ids.maskId, params.remasking, params.temperature, rng)
+  if (predictions._tag === "Confidence") {
+    return predictFromConfidence(predictions.confidence, index, params.remasking, rng, { forbidden, fallback: ids.eosId })
+  }
+  return predictPosition(logitsAt(predictions.logits, index, state.plan), forbidden, params.remasking, params.temperature, rng)
 }
 
 const blockRange = (plan: DiffusionPlan, block: number): readonly [number, number] => {
@@ -121,7 +128,7 @@ export const needsFill = (state: DiffusionState): boolean => state.cache === und
 
 /** The confidence summary is enough for greedy decoding without guidance; anything else needs full logits. */
 export const predictionsWanted = ({ plan }: DiffusionState): "logits" | "confidence" =>
-  plan.params.temperature === 0 && plan.params.cfgScale === 0 ? "confidence" : "logits"
+  isGreedy(plan.params.temperature) && plan.params.cfgScale === 0 ? "confidence" : "logits"
 
 const commitRule = (state: DiffusionState): CommitRule => {
   const { threshold, factor } = state.plan.params

@@ -6,6 +6,7 @@ import { ArParams } from "../params/ArParams.js"
 import { decodeParams } from "../params/decodeParams.js"
 import type { InvalidParams } from "../params/InvalidParams.js"
 import { makeRng, type Rng } from "../random/Rng.js"
+import { forbiddenTokensOf } from "./forbiddenTokens.js"
 import type { FinishReason, Frame, GenerationEvent } from "./GenerationEvent.js"
 import { generationStream } from "./generationStream.js"
 import { sampleNextToken } from "./sampleNextToken.js"
@@ -28,7 +29,8 @@ const expectVocabLogits = (output: CausalOutput, vocabSize: number): Effect.Effe
 /**
  * Autoregressive baseline over a KV-cached `CausalLM`: the prefill yields the first token, each
  * later token costs one `step` (nfe counts both). One Frame per token (canvas = prompt ++ generated
- * so far), then Done, with the same result shape as `diffusionGenerate`.
+ * so far), then Done, with the same result shape as `diffusionGenerate`. The mask and pad tokens
+ * are never sampled.
  */
 export const arGenerate = (
   promptIds: Int32Array,
@@ -38,6 +40,7 @@ export const arGenerate = (
   Stream.unwrap(Effect.gen(function*() {
     const valid = yield* decodeParams(ArParams)(params)
     yield* validatePrompt(promptIds, ids)
+    const forbidden = forbiddenTokensOf(ids)
     const callModel = (state: ArState) =>
       CausalLM.use((lm) => {
         const last = state.generated[state.generated.length - 1]
@@ -56,7 +59,7 @@ export const arGenerate = (
       step: (state) =>
         Effect.map(callModel(state), ({ logits, cache }) => {
           const rng = state.rng.clone()
-          const token = sampleNextToken(logits, valid, rng)
+          const token = sampleNextToken(logits, valid, rng, forbidden)
           const generated = [...state.generated, token]
           const finishReason: FinishReason | undefined = valid.stopAtEos && token === ids.eosId
             ? "eos"

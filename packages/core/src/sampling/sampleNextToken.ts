@@ -1,5 +1,7 @@
 import type { Rng } from "../random/Rng.js"
 import { argmax } from "./argmax.js"
+import { type ForbiddenTokens, NO_FORBIDDEN_TOKENS } from "./forbiddenTokens.js"
+import { isGreedy } from "./isGreedy.js"
 
 export interface NextTokenOptions {
   readonly temperature: number
@@ -8,17 +10,23 @@ export interface NextTokenOptions {
 }
 
 /**
- * The AR sampler's choice from the last position's logits. Temperature 0: argmax, no draw.
- * Otherwise, in float64: softmax(logits / T) restricted to the topK most likely tokens, then to the
+ * The AR sampler's choice from the last position's logits, never a `forbidden` token. Greedy
+ * (temperature below `MIN_SAMPLING_TEMPERATURE`): argmax, no draw. Otherwise, in float64:
+ * softmax(logits / T) over the allowed tokens restricted to the topK most likely, then to the
  * shortest most-likely-first prefix whose mass reaches topP, renormalised, sampled by inverse CDF
  * with one `rng.next()`. Equal logits rank by lower id.
  */
-export const sampleNextToken = (logits: Float32Array, options: NextTokenOptions, rng: Rng): number => {
+export const sampleNextToken = (
+  logits: Float32Array,
+  options: NextTokenOptions,
+  rng: Rng,
+  forbidden: ForbiddenTokens = NO_FORBIDDEN_TOKENS,
+): number => {
   const { temperature, topK = logits.length, topP = 1 } = options
-  if (temperature === 0) return argmax(logits)
-  const ranked = Array.from(logits, (logit, id) => ({ id, scaled: logit / temperature }))
-    .sort((a, b) => b.scaled - a.scaled || a.id - b.id)
-    .slice(0, topK)
+  if (isGreedy(temperature)) return argmax(logits, forbidden)
+  const allowed: Array<{ readonly id: number; readonly scaled: number }> = []
+  for (let id = 0; id < logits.length; id++) if (forbidden[id] !== 1) allowed.push({ id, scaled: logits[id]! / temperature })
+  const ranked = allowed.sort((a, b) => b.scaled - a.scaled || a.id - b.id).slice(0, topK)
   const top = ranked[0]?.scaled ?? 0
   const weighted = ranked.map(({ id, scaled }) => ({ id, weight: Math.exp(scaled - top) }))
   const total = weighted.reduce((sum, { weight }) => sum + weight, 0)
@@ -34,5 +42,6 @@ export const sampleNextToken = (logits: Float32Array, options: NextTokenOptions,
     u -= weight
     if (u < 0) return id
   }
-  return nucleus[nucleus.length - 1]!.id // reached only through float rounding; the nucleus is never empty
+  // Reached through float rounding or NaN weights (non-finite logits); the nucleus is empty only if every token is forbidden.
+  return nucleus[nucleus.length - 1]!.id
 }
