@@ -1,8 +1,8 @@
 import type { GenerateResponse, StepEvent } from "@unmask/gpu-worker"
+import { signRequest } from "@unmask/wire"
 import { CliError, workerErrorBody, workerRefusal } from "./errors.js"
 import { ExitCode } from "./exitCodes.js"
 import type { GenerateBody } from "./request.js"
-import { signatureHeaders } from "./signing.js"
 import { readServerSentEvents } from "./sse.js"
 
 export type { GenerateResponse, StepEvent }
@@ -69,7 +69,7 @@ export async function* streamGeneration(
   const text = JSON.stringify(body)
   const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream" }
   if (endpoint.secret !== undefined) {
-    Object.assign(headers, signatureHeaders(endpoint.secret, { method: "POST", url, body: text, nowMs: Date.now() }))
+    Object.assign(headers, await signRequest(endpoint.secret, { method: "POST", url, body: text }))
   }
   let response: Response
   try {

@@ -1,26 +1,8 @@
-import { edgeSignature } from "@unmask/gpu-worker"
 import { describe, expect, it } from "vitest"
 import { WorkerUnreachable } from "../src/client.js"
 import { shouldFallBack } from "../src/connect.js"
 import { workerRefusal } from "../src/errors.js"
-import { signatureHeaders } from "../src/signing.js"
 import { parseEventBlock, readServerSentEvents } from "../src/sse.js"
-
-describe("signatureHeaders", () => {
-  it("matches the worker's edgeSignature for the same parts", () => {
-    const body = JSON.stringify({ prompt: "héllo", stream: true })
-    const headers = signatureHeaders("s3cret-s3cret-s3cret", {
-      method: "post",
-      url: "http://127.0.0.1:8788/v1/generate?x=1",
-      body,
-      nowMs: 1_700_000_000_123.7,
-    })
-    expect(headers["x-unmask-timestamp"]).toBe("1700000000123")
-    expect(headers["x-unmask-signature"]).toBe(
-      edgeSignature("s3cret-s3cret-s3cret", { method: "POST", path: "/v1/generate", timestamp: "1700000000123", body }),
-    )
-  })
-})
 
 describe("readServerSentEvents", () => {
   it("reassembles events split across chunks, including a split UTF-8 character", async () => {

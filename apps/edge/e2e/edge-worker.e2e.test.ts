@@ -47,7 +47,8 @@ const createKey = async (limits: Record<string, number> = {}) => {
 };
 
 beforeAll(async () => {
-  worker = await startWorker({ env: { PORT: "0", HOST: "127.0.0.1", EDGE_SHARED_SECRET: signingSecret } });
+  // A deep queue, so a burst of identical requests all reach the worker (none refused as queue_full).
+  worker = await startWorker({ env: { PORT: "0", HOST: "127.0.0.1", EDGE_SHARED_SECRET: signingSecret, MAX_QUEUE_LENGTH: "256" } });
   const port = await freePort();
   edgeUrl = `http://127.0.0.1:${port}`;
   stateDir = mkdtempSync(join(tmpdir(), "unmask-e2e-"));
@@ -135,5 +136,18 @@ describe("edge in workerd -> gpu-worker -> onnxruntime", () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(((await limited.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+  });
+
+  it("answers every one of many identical concurrent requests (no replay rejection, no 502)", async () => {
+    const key = await createKey({ requestsPerMinute: 1000, concurrentRequests: 1000, tokensPerMinute: 1_000_000 });
+    const body = JSON.stringify({ model: "unmask-ar", prompt: "Hi", max_tokens: 2 });
+    const statuses = await Promise.all(Array.from({ length: 60 }, async () => {
+      const response = await fetch(`${edgeUrl}/v1/completions`, {
+        method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body,
+      });
+      await response.arrayBuffer();
+      return response.status;
+    }));
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
   });
 });

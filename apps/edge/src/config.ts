@@ -16,6 +16,8 @@ const variableSchemas = {
   MODELS: Schema.Array(Model).check(Schema.isMinLength(1)),
   DEFAULT_KEY_LIMITS: KeyLimits,
   UPSTREAM_TIMEOUT_MS: PositiveInt,
+  ORIGIN_RESPONSE_TIMEOUT_MS: PositiveInt,
+  ORIGIN_COOL_DOWN_MS: PositiveInt,
   KEEP_ALIVE_MS: PositiveInt,
 } as const;
 
@@ -28,6 +30,10 @@ export interface Config {
   models: ReadonlyArray<Model>;
   defaultKeyLimits: KeyLimits;
   upstreamTimeoutMs: number;
+  /** Per origin: how long until its response headers arrive (connect included) before the next origin is tried. */
+  originResponseTimeoutMs: number;
+  /** First cool-down of an origin that failed (see OriginHealth). */
+  originCoolDownMs: number;
   keepAliveMs: number;
 }
 
@@ -66,6 +72,8 @@ export const readConfig = (env: Env): Config => {
     models: decodeVariable(env, "MODELS"),
     defaultKeyLimits: decodeVariable(env, "DEFAULT_KEY_LIMITS"),
     upstreamTimeoutMs: decodeVariable(env, "UPSTREAM_TIMEOUT_MS"),
+    originResponseTimeoutMs: decodeVariable(env, "ORIGIN_RESPONSE_TIMEOUT_MS"),
+    originCoolDownMs: decodeVariable(env, "ORIGIN_COOL_DOWN_MS"),
     keepAliveMs: decodeVariable(env, "KEEP_ALIVE_MS"),
   };
   cache.set(env, config);

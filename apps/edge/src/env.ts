@@ -22,6 +22,10 @@ export interface Env {
   DEFAULT_KEY_LIMITS: { requestsPerMinute: number; tokensPerMinute: number; concurrentRequests: number; tokensPerDay: number };
   /** Deadline for one generation, streaming included, in milliseconds. */
   UPSTREAM_TIMEOUT_MS: number;
+  /** Per origin: deadline for its response headers (connect included) before failing over, in milliseconds. */
+  ORIGIN_RESPONSE_TIMEOUT_MS: number;
+  /** First cool-down of a failed origin, in milliseconds (doubles per consecutive failure, up to 16×). */
+  ORIGIN_COOL_DOWN_MS: number;
   /** Idle time after which a stream gets a keep-alive comment, in milliseconds. */
   KEEP_ALIVE_MS: number;
 }

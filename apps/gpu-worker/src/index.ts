@@ -1,5 +1,4 @@
 export type { Environment } from "./config/parseWorkerConfig.js"
-export { edgeSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./http/edgeSignature.js"
 export type { GenerateResponse } from "./generation/GenerateResponse.js"
 export type { StepEvent } from "./generation/StepEvent.js"
 export { type RunningWorker, startWorker, type StartWorkerOptions, WorkerStartError } from "./startWorker.js"

@@ -1,4 +1,4 @@
-import { edgeSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "@unmask/gpu-worker"
+import { signRequest } from "@unmask/wire"
 
 /** Who the requests go to: the edge wants an API key, a worker behind an edge a signature. */
 export interface TargetAuth {
@@ -6,14 +6,16 @@ export interface TargetAuth {
   readonly edgeSharedSecret?: string
 }
 
-/** Headers for one request; every body is unique (its seed), so a signature is never replayed. */
-export const requestHeaders = (auth: TargetAuth, path: string, body: string): Record<string, string> => {
-  const headers: Record<string, string> = { "content-type": "application/json" }
-  if (auth.apiKey !== undefined) headers["authorization"] = `Bearer ${auth.apiKey}`
-  if (auth.edgeSharedSecret !== undefined) {
-    const timestamp = String(Date.now())
-    headers[TIMESTAMP_HEADER] = timestamp
-    headers[SIGNATURE_HEADER] = edgeSignature(auth.edgeSharedSecret, { method: "POST", path, timestamp, body })
-  }
-  return headers
-}
+const apiKeyHeaders = (apiKey: string | undefined): Record<string, string> => ({
+  "content-type": "application/json",
+  ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }),
+})
+
+/** Headers for one request to `url`; a signature (@unmask/wire) has its own nonce, so it is never a replay. */
+export const requestHeaders = async (auth: TargetAuth, url: string, body: string): Promise<Record<string, string>> => ({
+  ...apiKeyHeaders(auth.apiKey),
+  ...(auth.edgeSharedSecret === undefined ? {} : await signRequest(auth.edgeSharedSecret, { method: "POST", url, body })),
+})
+
+/** Headers autocannon can build synchronously for each request: API-key requests to the edge only. */
+export const edgeRequestHeaders = (auth: { readonly apiKey?: string }): Record<string, string> => apiKeyHeaders(auth.apiKey)

@@ -16,7 +16,7 @@ export const startFirstFrameProbe = (
   const probeOnce = async () => {
     const text = JSON.stringify({ ...body(), stream: true })
     const started = performance.now()
-    const response = await fetch(`${url}${path}`, { method: "POST", headers: requestHeaders(auth, path, text), body: text })
+    const response = await fetch(`${url}${path}`, { method: "POST", headers: await requestHeaders(auth, `${url}${path}`, text), body: text })
     if (response.status !== 200 || response.body === null) {
       await response.body?.cancel()
       return

@@ -12,7 +12,7 @@ export interface TimedRequest {
 export const timeRequest = async (url: string, path: string, body: Record<string, unknown>, auth: TargetAuth): Promise<TimedRequest> => {
   const text = JSON.stringify(body)
   const started = performance.now()
-  const response = await fetch(`${url}${path}`, { method: "POST", headers: requestHeaders(auth, path, text), body: text })
+  const response = await fetch(`${url}${path}`, { method: "POST", headers: await requestHeaders(auth, `${url}${path}`, text), body: text })
   let firstFrameMs: number | undefined
   if (response.body !== null) {
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()

@@ -3,7 +3,7 @@ import { quantile } from "../stats/summarize.js"
 import { autocannonPlan } from "./autocannonPlan.js"
 import { startFirstFrameProbe } from "./firstFrameProbe.js"
 import type { LoadContract, Scenario } from "./LoadContract.js"
-import { requestHeaders, type TargetAuth } from "./RequestSigner.js"
+import { edgeRequestHeaders } from "./RequestSigner.js"
 import { evaluateThreshold, type ThresholdOutcome } from "./thresholds.js"
 
 export interface ScenarioResult {
@@ -30,13 +30,13 @@ const runPhase = (options: autocannon.Options, onResponse: (status: number, ms: 
     instance.on("response", (_client, status, _bytes, ms) => onResponse(status, ms))
   })
 
-/** Runs one contract scenario against `url` with autocannon and checks its thresholds. */
+/** Runs one contract scenario against the edge at `url` with autocannon and checks its thresholds. */
 export const runScenario = async (
   contract: LoadContract,
   name: string,
   scenario: Scenario,
   url: string,
-  auth: TargetAuth,
+  auth: { readonly apiKey?: string },
 ): Promise<ScenarioResult> => {
   const { path } = contract.request
   let seed = 0
@@ -62,7 +62,7 @@ export const runScenario = async (
         method: "POST",
         setupRequest: (request) => {
           const body = JSON.stringify(nextBody())
-          return { ...request, body, headers: requestHeaders(auth, path, body) }
+          return { ...request, body, headers: edgeRequestHeaders(auth) }
         },
       }],
     }, (status, ms) => {

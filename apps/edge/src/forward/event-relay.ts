@@ -1,14 +1,9 @@
-import { ApiError } from "../errors.js";
-import { upstreamTimeout } from "./forward.js";
-import { KEEP_ALIVE_COMMENT, readServerSentEvents } from "./server-sent-events.js";
+import { KEEP_ALIVE_COMMENT } from "./server-sent-events.js";
 import type { UpstreamCall } from "./upstream-call.js";
-import type { StepFrame, WorkerErrorBody, WorkerGenerateResponse } from "./worker-contract.js";
+import { type RelayEnd, readWorkerEvents } from "./worker-events.js";
+import type { StepFrame } from "./worker-contract.js";
 
-/** How a relayed stream ended. `failed` happens after the first byte, so it is told in-stream. */
-export type RelayEnd =
-  | { kind: "done"; response: WorkerGenerateResponse }
-  | { kind: "cancelled" }
-  | { kind: "failed"; error: ApiError };
+export type { RelayEnd } from "./worker-events.js";
 
 export interface RelayTranslation {
   /** Writes what the client should see of one denoising step. */
@@ -16,8 +11,6 @@ export interface RelayTranslation {
   /** Writes the end of the stream (final event, or an error event); `send` is a no-op once cancelled. */
   onEnd(end: RelayEnd, send: (text: string) => void): void;
 }
-
-const interrupted = (message: string): ApiError => new ApiError(502, "upstream_interrupted", message);
 
 /**
  * Streams a worker's events to the client through `translation`, with a keep-alive comment
@@ -51,25 +44,7 @@ export const relayWorkerEvents = (
         clearTimeout(keepAlive);
         keepAlive = setTimeout(() => send(KEEP_ALIVE_COMMENT), keepAliveMs);
       };
-      const pump = async (): Promise<RelayEnd> => {
-        try {
-          for await (const { event, data } of readServerSentEvents(upstream.body ?? new ReadableStream())) {
-            if (event === "step") translation.onStep(JSON.parse(data) as StepFrame, send);
-            else if (event === "done") return { kind: "done", response: JSON.parse(data) as WorkerGenerateResponse };
-            else if (event === "error") {
-              const { error } = JSON.parse(data) as WorkerErrorBody;
-              return { kind: "failed", error: interrupted(`The GPU worker failed mid-generation: ${error.message}`) };
-            }
-          }
-          return { kind: "failed", error: interrupted("The GPU worker closed the stream before the generation finished.") };
-        } catch (error) {
-          if (cancelled) return { kind: "cancelled" };
-          if (call.timedOut) return { kind: "failed", error: upstreamTimeout() };
-          console.error("relaying the worker's events failed:", error);
-          return { kind: "failed", error: interrupted("The GPU worker's stream broke off mid-generation.") };
-        }
-      };
-      void pump().then((end) => {
+      void readWorkerEvents(upstream, call, (frame) => translation.onStep(frame, send)).then((end) => {
         translation.onEnd(cancelled ? { kind: "cancelled" } : end, send);
         ended = true;
         clearTimeout(keepAlive);

@@ -1,9 +1,10 @@
+import { signRequest } from "@unmask/wire";
 import type { Config } from "../config.js";
 import { ApiError } from "../errors.js";
-import { coolDown, originsInTryOrder } from "./origin-pool.js";
-import { signRequest } from "./signing.js";
+import { attemptOrigin } from "./origin-attempt.js";
+import { originHealth } from "./origin-health.js";
 import type { UpstreamCall } from "./upstream-call.js";
-import { REQUEST_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, type WorkerGenerateRequest } from "./worker-contract.js";
+import { REQUEST_ID_HEADER, type WorkerGenerateRequest } from "./worker-contract.js";
 
 const GENERATE_PATH = "v1/generate";
 
@@ -13,10 +14,20 @@ const worthFailingOver = (status: number): boolean => status === 429 || status >
 export const upstreamTimeout = (): ApiError =>
   new ApiError(504, "upstream_timeout", "The generation did not finish within the edge's deadline.");
 
+const retryAfterMsOf = (response: Response): number | undefined => {
+  const seconds = Number(response.headers.get("Retry-After"));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+};
+
 /**
- * Sends a signed generation request to the first origin that answers. An origin that cannot be
- * reached, or answers 429, 5xx or a signature rejection before the first byte, is cooled down and
- * the next one is tried. Other answers (including the worker's 4xx for bad parameters) are returned.
+ * Sends a signed generation request to the first origin that answers, in the order the origins'
+ * health gives (see OriginHealth). The edge always asks for the worker's event stream, whatever
+ * the client asked: the headers then come back as soon as the worker has admitted the request,
+ * so one short per-origin deadline (`originResponseTimeoutMs`) tells a hung worker from a long
+ * generation, and every step frame tells what has been computed (for the books). An origin that
+ * cannot be reached, does not answer in time, or answers 429, 5xx or a signature rejection is
+ * marked and the next one is tried. Other answers (including the worker's 4xx for bad
+ * parameters) are returned.
  */
 export const forwardGenerate = async (
   config: Config,
@@ -24,42 +35,48 @@ export const forwardGenerate = async (
   requestId: string,
   call: UpstreamCall,
 ): Promise<Response> => {
-  const body = JSON.stringify(request);
-  const retryAfterSeconds: number[] = [];
-  for (const origin of originsInTryOrder(config.workerOrigins, Date.now())) {
+  const body = JSON.stringify({ ...request, stream: true });
+  const retryAfterMs: number[] = [];
+  for (const origin of originHealth.tryOrder(config.workerOrigins, Date.now())) {
     const url = new URL(GENERATE_PATH, origin);
-    const { timestamp, signature } = await signRequest(config.signingSecret, { method: "POST", path: url.pathname, body, nowMs: Date.now() });
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          accept: request.stream ? "text/event-stream" : "application/json",
-          [TIMESTAMP_HEADER]: timestamp,
-          [SIGNATURE_HEADER]: signature,
-          [REQUEST_ID_HEADER]: requestId,
-        },
-        body,
-        signal: call.signal,
-      });
-    } catch (error) {
-      if (call.timedOut) throw upstreamTimeout();
-      if (call.signal.aborted) throw error;
-      console.warn(`[${requestId}] worker ${origin.origin} unreachable, failing over:`, error);
-      coolDown(origin, Date.now());
+    const headers = {
+      "content-type": "application/json",
+      accept: "text/event-stream",
+      [REQUEST_ID_HEADER]: requestId,
+      // A fresh nonce per attempt, signed for this origin only.
+      ...(await signRequest(config.signingSecret, { method: "POST", url, body })),
+    };
+    originHealth.probing(origin, Date.now(), config.originResponseTimeoutMs);
+    const attempt = await attemptOrigin(url, { method: "POST", headers, body }, call, config.originResponseTimeoutMs).catch((error: unknown) => {
+      throw call.timedOut ? upstreamTimeout() : error;
+    });
+    if (attempt.kind !== "response") {
+      const why = attempt.kind === "unreachable" ? "unreachable" : `silent for ${config.originResponseTimeoutMs} ms`;
+      console.warn(`[${requestId}] worker ${origin.origin} ${why}, failing over`, attempt.kind === "unreachable" ? attempt.error : "");
+      originHealth.failed(origin, Date.now(), config.originCoolDownMs);
       continue;
     }
-    if (!worthFailingOver(response.status)) return response;
+    const { response } = attempt;
+    if (!worthFailingOver(response.status)) {
+      originHealth.succeeded(origin);
+      return response;
+    }
     const rejectedSignature = response.status === 401 || response.status === 403;
-    console.warn(`[${requestId}] worker ${origin.origin} answered ${response.status}, failing over${rejectedSignature ? " (check WORKER_SIGNING_SECRET)" : ""}`);
-    const retryAfter = Number(response.headers.get("Retry-After"));
-    if (Number.isFinite(retryAfter) && retryAfter > 0) retryAfterSeconds.push(retryAfter);
+    console.warn(
+      `[${requestId}] worker ${origin.origin} answered ${response.status}, failing over` +
+        (rejectedSignature ? " (check WORKER_SIGNING_SECRET, the clocks, and that the worker's WORKER_ORIGIN is this URL)" : ""),
+    );
+    const busyFor = response.status === 429 || response.status === 503 ? retryAfterMsOf(response) : undefined;
     await response.body?.cancel();
-    coolDown(origin, Date.now());
+    if (busyFor === undefined) {
+      originHealth.failed(origin, Date.now(), config.originCoolDownMs);
+      continue;
+    }
+    retryAfterMs.push(busyFor);
+    originHealth.busy(origin, Date.now(), busyFor, config.originCoolDownMs);
   }
-  if (retryAfterSeconds.length > 0) {
-    const retryAfter = String(Math.ceil(Math.min(...retryAfterSeconds)));
+  if (retryAfterMs.length > 0) {
+    const retryAfter = String(Math.ceil(Math.min(...retryAfterMs) / 1000));
     throw new ApiError(503, "upstream_busy", "Every GPU worker is busy; retry later.", undefined, { "Retry-After": retryAfter });
   }
   throw new ApiError(502, "upstream_unavailable", "No GPU worker could be reached.");

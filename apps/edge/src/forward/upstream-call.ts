@@ -1,11 +1,15 @@
+import { GenerationProgress } from "./generation-progress.js";
+
 /**
  * The lifetime of one call to the worker pool: ends on the deadline, when the client
  * disconnects (the request's signal), or when the edge aborts it (a cancelled stream).
+ * `progress` is what the worker reported computing, for the books.
  */
 export class UpstreamCall {
   private readonly deadline: AbortSignal;
   private readonly edgeAbort = new AbortController();
   readonly signal: AbortSignal;
+  readonly progress = new GenerationProgress();
 
   constructor(timeoutMs: number, private readonly clientSignal: AbortSignal) {
     this.deadline = AbortSignal.timeout(timeoutMs);

@@ -73,6 +73,5 @@ export type WorkerEvent =
   | { event: "done"; data: WorkerGenerateResponse }
   | { event: "error"; data: WorkerErrorBody };
 
-export const SIGNATURE_HEADER = "x-unmask-signature";
-export const TIMESTAMP_HEADER = "x-unmask-timestamp";
+/** Correlates the edge's and the worker's logs; the signature headers are @unmask/wire's. */
 export const REQUEST_ID_HEADER = "x-request-id";

@@ -27,7 +27,7 @@ export const rateLimitHeaders = (state: RateLimitState): Record<string, string> 
   "RateLimit-Reset": String(state.resetSeconds),
 });
 
-/** A lease on the key's limits for one generation; `settle` must run once it ends. */
+/** A lease on the key's limits for one generation; `settle` must run once it ends (later calls are ignored). */
 export interface AdmittedGeneration {
   settle(outcome: GenerationOutcome): void;
 }
@@ -42,7 +42,14 @@ export const admitGeneration = async (c: Context<AppEnv>, reservedTokens: number
   if (admission.admitted) {
     for (const [name, value] of Object.entries(rateLimitHeaders(admission.requests))) c.header(name, value);
     const { leaseId } = admission;
-    return { settle: (outcome) => c.executionCtx.waitUntil(limiter.finish(leaseId, outcome)) };
+    let settle: (outcome: GenerationOutcome) => void = () => {};
+    const outcome = new Promise<GenerationOutcome>((resolve) => {
+      settle = resolve;
+    });
+    // Registered before anything is forwarded, so the usage is written even when the client
+    // disconnects first (waitUntil keeps the request's context alive once the client is gone).
+    c.executionCtx.waitUntil(outcome.then((settled) => limiter.finish(leaseId, settled)));
+    return { settle };
   }
   switch (admission.reason) {
     case "unknown_key":

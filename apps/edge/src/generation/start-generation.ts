@@ -2,26 +2,25 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Model } from "../config.js";
 import { ApiError } from "../errors.js";
-import type { RelayEnd } from "../forward/event-relay.js";
-import { forwardGenerate, upstreamTimeout } from "../forward/forward.js";
+import { forwardGenerate } from "../forward/forward.js";
 import { UpstreamCall } from "../forward/upstream-call.js";
 import type { WorkerErrorBody, WorkerGenerateRequest, WorkerGenerateResponse } from "../forward/worker-contract.js";
+import { type RelayEnd, readWorkerEvents } from "../forward/worker-events.js";
 import { countTokens } from "../tokens/tokenizer.js";
 import { type FieldNaming, renameFieldsIn } from "../validation/standard-schema.js";
 import { admitGeneration } from "./admission.js";
+import { generationOutcome, NOTHING_COMPUTED } from "./generation-outcome.js";
 import { checkSamplerParams } from "./sampler-params.js";
 
-/** A generation the worker pool accepted: its answer (2xx) and how to account for it. */
+/** A generation the worker pool accepted: its event stream (2xx) and how to account for it. */
 export interface StartedGeneration {
+  /** The request as the client asked for it (`stream` included); the worker is always asked for events. */
   request: WorkerGenerateRequest;
   upstream: Response;
   call: UpstreamCall;
-  /** Reads a non-streaming answer and settles it (see `settleStream` for what is charged). */
+  /** Reads the events to the final answer and settles it (see `generationOutcome` for what is charged). */
   readAnswer(): Promise<WorkerGenerateResponse>;
-  /**
-   * Settles a stream: measured use when it finished; the whole reservation when the client
-   * went away (the worker computed until then); nothing when the pool failed it.
-   */
+  /** Settles a relayed stream from how it ended and what the worker computed until then. */
   settleStream(end: RelayEnd): void;
 }
 
@@ -60,37 +59,28 @@ export const startGeneration = async (
   const reservedTokens = promptTokens + request.maxTokens;
   const admitted = await admitGeneration(c, reservedTokens, naming);
   const call = new UpstreamCall(c.get("config").upstreamTimeoutMs, c.req.raw.signal);
-  const nothingCharged = { usage: null, chargedTokens: 0 };
-  const unfinished = () => (call.abandoned ? { usage: null, chargedTokens: reservedTokens } : nothingCharged);
   let upstream: Response;
   try {
     upstream = await forwardGenerate(c.get("config"), request, c.get("requestId"), call);
   } catch (error) {
-    admitted.settle(unfinished());
+    // No worker answered (or the client left first): a worker sends its headers before computing.
+    admitted.settle(NOTHING_COMPUTED);
     throw error;
   }
   if (!upstream.ok) {
-    admitted.settle(nothingCharged);
+    admitted.settle(NOTHING_COMPUTED);
     throw await workerRefusal(upstream, naming);
   }
-  const measured = ({ usage }: WorkerGenerateResponse) => ({
-    usage: { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, nfe: usage.nfe },
-    chargedTokens: usage.promptTokens + usage.completionTokens,
-  });
   return {
     request,
     upstream,
     call,
     readAnswer: async () => {
-      try {
-        const answer = await upstream.json<WorkerGenerateResponse>();
-        admitted.settle(measured(answer));
-        return answer;
-      } catch {
-        admitted.settle(unfinished());
-        throw call.timedOut ? upstreamTimeout() : new ApiError(502, "upstream_interrupted", "The GPU worker's answer broke off.");
-      }
+      const end = await readWorkerEvents(upstream, call, () => {});
+      admitted.settle(generationOutcome(end, call.progress, promptTokens, false));
+      if (end.kind === "done") return end.response;
+      throw end.kind === "failed" ? end.error : new ApiError(502, "upstream_interrupted", "The request was cancelled before the generation finished.");
     },
-    settleStream: (end) => admitted.settle(end.kind === "done" ? measured(end.response) : end.kind === "cancelled" ? unfinished() : nothingCharged),
+    settleStream: (end) => admitted.settle(generationOutcome(end, call.progress, promptTokens, true)),
   };
 };

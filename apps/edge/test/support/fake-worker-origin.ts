@@ -1,8 +1,9 @@
 /**
  * TEST DOUBLE of a GPU worker, for the edge's own tests only: a real Node HTTP server that speaks
  * the worker contract (apps/edge/README.md, "Worker contract") with canned generations built from
- * the real tokenizer. It verifies the edge's signatures independently (node:crypto) and records
- * what it received. The end-to-end suite against the real gpu-worker does not use it.
+ * the real tokenizer. It verifies the edge's signatures independently (node:crypto, not
+ * @unmask/wire), bound to its own origin, and records what it received. The end-to-end suite
+ * against the real gpu-worker does not use it.
  *
  * Scenarios are chosen by markers in the prompt: `[[slow]]` streams a frame every 100 ms for
  * 30 s (to observe cancellation), `[[break]]` drops the connection after two frames, `[[reject]]`
@@ -29,9 +30,12 @@ const decode = (ids: number[]): string => tokenizer.decode(ids, { skip_special_t
 
 const verifySignature = (request: IncomingMessage, path: string, body: string): boolean => {
   const timestamp = String(request.headers["x-unmask-timestamp"] ?? "");
+  const nonce = String(request.headers["x-unmask-nonce"] ?? "");
   const signature = String(request.headers["x-unmask-signature"] ?? "");
-  if (Math.abs(Date.now() - Number(timestamp)) > 60_000) return false;
-  const canonical = `${request.method}\n${path}\n${timestamp}\n${createHash("sha256").update(body).digest("hex")}`;
+  if (Math.abs(Date.now() - Number(timestamp)) > 60_000 || nonce === "") return false;
+  const ownOrigin = `http://127.0.0.1:${request.socket.localPort}`;
+  const bodyHash = createHash("sha256").update(body).digest("hex");
+  const canonical = ["UNMASK-HMAC-SHA256-2", request.method, ownOrigin, path, timestamp, nonce, bodyHash].join("\n");
   const expected = createHmac("sha256", FAKE_SIGNING_SECRET).update(canonical).digest();
   const given = Buffer.from(signature, "hex");
   return given.length === expected.length && timingSafeEqual(given, expected);
@@ -119,6 +123,7 @@ export const startHealthyOrigin = async (): Promise<Server> => {
     const body = raw === "" ? {} : (JSON.parse(raw) as Record<string, unknown>);
     const record: RecordedRequest = {
       requestId: (request.headers["x-request-id"] as string | undefined) ?? null,
+      nonce: (request.headers["x-unmask-nonce"] as string | undefined) ?? null,
       path, body, signatureValid: verifySignature(request, path, raw), closedEarly: false,
     };
     recorded.push(record);
@@ -133,6 +138,9 @@ export const startHealthyOrigin = async (): Promise<Server> => {
 export const startBusyOrigin = async (retryAfterSeconds: number): Promise<Server> =>
   listen(createServer((_request, response) =>
     json(response, 503, { error: { code: "queue_full", message: "Queue full." } }, { "Retry-After": String(retryAfterSeconds) })));
+
+/** A hung worker: it accepts connections and reads requests but never answers; only a deadline gets past it. */
+export const startSilentOrigin = async (): Promise<Server> => listen(createServer(() => {}));
 
 const listen = (server: Server): Promise<Server> =>
   new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));

@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { BUSY_RETRY_AFTER_SECONDS, type FakeOrigins } from "./fake-origins.js";
-import { originOf, refusedOrigin, startBusyOrigin, startHealthyOrigin } from "./fake-worker-origin.js";
+import { originOf, refusedOrigin, startBusyOrigin, startHealthyOrigin, startSilentOrigin } from "./fake-worker-origin.js";
 
 declare module "vitest" {
   interface ProvidedContext {
@@ -12,8 +12,10 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const healthy = await startHealthyOrigin();
   const busy = await startBusyOrigin(BUSY_RETRY_AFTER_SECONDS);
-  project.provide("fakeOrigins", { healthy: originOf(healthy), busy: originOf(busy), refused: await refusedOrigin() });
+  const silent = await startSilentOrigin();
+  project.provide("fakeOrigins", { healthy: originOf(healthy), busy: originOf(busy), refused: await refusedOrigin(), silent: originOf(silent) });
   return async () => {
-    await Promise.all([healthy, busy].map((server) => new Promise((resolve) => server.close(resolve))));
+    silent.closeAllConnections();
+    await Promise.all([healthy, busy, silent].map((server) => new Promise((resolve) => server.close(resolve))));
   };
 }

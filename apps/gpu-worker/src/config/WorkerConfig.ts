@@ -9,11 +9,15 @@ export interface WorkerSettings {
   readonly host: string
   readonly port: number
   readonly modelDir: string
+  /** MODELS: the model directories to load; `undefined`: the defaults and every other one with a config.json. */
+  readonly models: ReadonlyArray<string> | undefined
   readonly executionProvider: ExecutionProviderChoice
   readonly modelPrecision: ModelPrecision
   readonly intraOpThreads: number
   /** `undefined` only when ALLOW_UNSIGNED=1. */
   readonly edgeSharedSecret: string | undefined
+  /** WORKER_ORIGIN: where the edge reaches this worker; signatures are bound to it. `undefined`: http://127.0.0.1:<port>. */
+  readonly publicOrigin: string | undefined
   readonly limits: {
     readonly maxTokens: number
     readonly maxSteps: number

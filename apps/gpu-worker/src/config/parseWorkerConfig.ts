@@ -1,4 +1,6 @@
 import { Effect } from "effect"
+import { parseWorkerOrigin } from "../http/workerOrigin.js"
+import { parseModelSelection } from "../models/parseModelSelection.js"
 import { defaultModelDir } from "./defaultModelDir.js"
 import { InvalidConfig } from "./InvalidConfig.js"
 import type { ExecutionProviderChoice, ModelPrecision, WorkerSettings } from "./WorkerConfig.js"
@@ -60,10 +62,12 @@ export const parseWorkerConfig = (env: Environment): Effect.Effect<WorkerSetting
       host: env["HOST"]?.trim() || "0.0.0.0",
       port: yield* integer(env, "PORT", 8788, 0, 65535),
       modelDir: modelDir || defaultModelDir,
+      models: yield* parseModelSelection(env["MODELS"]),
       executionProvider: yield* oneOf(env, "EXECUTION_PROVIDER", EXECUTION_PROVIDERS, "auto"),
       modelPrecision: yield* oneOf(env, "MODEL_PRECISION", MODEL_PRECISIONS, "fp32"),
       intraOpThreads: yield* integer(env, "ORT_INTRA_OP_THREADS", 1, 1, 256),
       edgeSharedSecret: yield* edgeSharedSecret(env),
+      publicOrigin: yield* parseWorkerOrigin(env["WORKER_ORIGIN"]),
       limits: {
         maxTokens: yield* integer(env, "MAX_TOKENS", 128, 1, 1_000_000),
         maxSteps: yield* integer(env, "MAX_STEPS", 256, 1, 1_000_000),

@@ -112,7 +112,7 @@ export const registerGenerateRoute = (
       ),
   })
   app.use("/v1/*", limitBody)
-  if (settings.edgeSharedSecret !== undefined) app.use("/v1/*", verifyEdgeSignature(settings.edgeSharedSecret))
+  if (settings.edgeSharedSecret !== undefined) app.use("/v1/*", verifyEdgeSignature(settings.edgeSharedSecret, settings.publicOrigin))
 
   app.post("/v1/generate", async (c) => {
     const receivedAt = performance.now()

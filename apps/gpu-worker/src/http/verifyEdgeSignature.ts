@@ -1,41 +1,35 @@
+import type { HttpBindings } from "@hono/node-server"
+import { createSignatureVerifier, REPLAY_MEMORY_CAPACITY } from "@unmask/wire"
 import type { MiddlewareHandler } from "hono"
 import { apiError } from "./ApiError.js"
-import { edgeSignature, MAX_SKEW_MS, SIGNATURE_HEADER, signaturesEqual, TIMESTAMP_HEADER } from "./edgeSignature.js"
+import { loopbackOrigin } from "./workerOrigin.js"
 
 /**
- * Rejects requests without a valid edge signature (401 `bad_signature`): missing headers, a
- * timestamp more than 60 s away, a wrong HMAC, or a signature already used inside the window.
+ * Rejects requests without a valid edge signature (@unmask/wire): 401 `bad_signature` for missing
+ * headers, a timestamp more than 60 s away, a wrong HMAC (including one made for another worker
+ * than `publicOrigin`) or a nonce already used; 503 `replay_memory_full` (Retry-After: 1) when the
+ * bounded replay memory is full of live nonces, so the edge tries another worker.
  */
-export const verifyEdgeSignature = (secret: string): MiddlewareHandler => {
-  const seen = new Map<string, number>()
-  const forgetExpired = (now: number) => {
-    for (const [signature, expiresAt] of seen) if (expiresAt <= now) seen.delete(signature)
-  }
-
+export const verifyEdgeSignature = (
+  secret: string,
+  publicOrigin: string | undefined,
+  replayCapacity = REPLAY_MEMORY_CAPACITY,
+): MiddlewareHandler<{ Bindings: HttpBindings }> => {
+  const verifier = createSignatureVerifier(secret, { replayCapacity })
   return async (c, next) => {
-    const reject = (message: string) => {
-      const { status, body } = apiError(401, "bad_signature", message)
-      return c.json(body, status)
-    }
-    const timestamp = c.req.header(TIMESTAMP_HEADER)
-    const signature = c.req.header(SIGNATURE_HEADER)
-    if (timestamp === undefined || signature === undefined) {
-      return reject(`missing ${TIMESTAMP_HEADER} or ${SIGNATURE_HEADER}`)
-    }
-    const now = Date.now()
-    if (!/^\d+$/.test(timestamp) || Math.abs(now - Number(timestamp)) > MAX_SKEW_MS) {
-      return reject("timestamp missing or outside the 60 s window")
-    }
-    const expected = edgeSignature(secret, {
+    const verdict = await verifier.verify({
       method: c.req.method,
+      origin: publicOrigin ?? loopbackOrigin(c.env.incoming.socket.localPort ?? 0),
       path: new URL(c.req.url).pathname,
-      timestamp,
       body: await c.req.text(),
+      header: (name) => c.req.header(name),
     })
-    if (!signaturesEqual(expected, signature)) return reject("signature does not match")
-    forgetExpired(now)
-    if (seen.has(expected)) return reject("signature already used")
-    seen.set(expected, now + 2 * MAX_SKEW_MS)
-    await next()
+    if (verdict.ok) return next()
+    if (verdict.reason === "replay_memory_full") {
+      const { status, body } = apiError(503, "replay_memory_full", verdict.message)
+      return c.json(body, status, { "retry-after": "1" })
+    }
+    const { status, body } = apiError(401, "bad_signature", verdict.message)
+    return c.json(body, status)
   }
 }

@@ -1,0 +1,29 @@
+import type { GenerationProgress } from "../forward/generation-progress.js";
+import type { RelayEnd } from "../forward/worker-events.js";
+import type { WorkerGenerateResponse } from "../forward/worker-contract.js";
+import type { GenerationOutcome } from "../limits/key-limiter.js";
+
+/** Nothing reached a worker's model: the request is counted, nothing is charged. */
+export const NOTHING_COMPUTED: GenerationOutcome = { usage: null, chargedTokens: 0 };
+
+/** A finished generation: the worker's measured use. */
+export const measuredOutcome = ({ usage }: WorkerGenerateResponse): GenerationOutcome => ({
+  usage: { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, nfe: usage.nfe },
+  chargedTokens: usage.promptTokens + usage.completionTokens,
+});
+
+/**
+ * What a generation that a worker started is recorded and charged as (apps/edge/README.md,
+ * "What is charged"). It is recorded with what the worker computed: NFE and the positions it
+ * committed, from its step frames. It is charged the prompt plus those positions when it finished
+ * (measured), when the client went away or when a streaming client saw it fail (the steps it was
+ * sent); a non-streaming client whose answer the pool failed (or that missed the deadline) got
+ * nothing, so pays nothing, but the computation is still in the books.
+ */
+export const generationOutcome = (end: RelayEnd, computed: GenerationProgress, promptTokens: number, clientStreams: boolean): GenerationOutcome => {
+  if (end.kind === "done") return measuredOutcome(end.response);
+  if (computed.nfe === 0) return NOTHING_COMPUTED;
+  const usage = { promptTokens, completionTokens: computed.positions, nfe: computed.nfe };
+  const delivered = end.kind === "cancelled" || clientStreams;
+  return { usage, chargedTokens: delivered ? promptTokens + computed.positions : 0 };
+};
