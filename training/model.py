@@ -123,8 +123,8 @@ class Transformer(nn.Module):
     def num_params(self):
         return sum(p.numel() for p in self.parameters())
 
-    def hidden_logits(self, ids, positions, bias, past=None):
-        """Raw (unshifted) logits plus each layer's keys and values. past: [n_layer, 2, B, H, P, Dh]."""
+    def hidden_states(self, ids, positions, bias, past=None):
+        """Final normalised hidden states plus each layer's keys and values. past: [n_layer, 2, B, H, P, Dh]."""
         cos, sin = rope_tables(positions, self.cfg.d_model // self.cfg.n_head, self.cfg.rope_base)
         x = self.embed(ids)
         presents = []
@@ -133,8 +133,12 @@ class Transformer(nn.Module):
             pv = past[i, 1] if past is not None else None
             x, k, v = block(x, cos, sin, bias, pk, pv)
             presents.append(torch.stack([k, v]))
-        logits = self.norm(x) @ self.embed.weight.t()
-        return logits, torch.stack(presents)
+        return self.norm(x), torch.stack(presents)
+
+    def hidden_logits(self, ids, positions, bias, past=None):
+        """Raw (unshifted) logits plus each layer's keys and values. past: [n_layer, 2, B, H, P, Dh]."""
+        hidden, presents = self.hidden_states(ids, positions, bias, past)
+        return hidden @ self.embed.weight.t(), presents
 
     def causal_bias(self, S: int, P: int, device=None):
         # query i (absolute P + i) may see keys 0..P + i
@@ -149,10 +153,18 @@ class Transformer(nn.Module):
 
     def diffusion_logits(self, ids, key_padding_mask=None):
         """key_padding_mask: [B, L] with 1 for real tokens; padded keys are never attended to."""
-        S = ids.shape[1]
-        bias = None
-        if key_padding_mask is not None:
-            padded = key_padding_mask[:, None, None, :] == 0
-            bias = torch.zeros(padded.shape).masked_fill(padded, float("-inf"))
-        raw, _ = self.hidden_logits(ids, torch.arange(S), bias)
+        raw, _ = self.hidden_logits(ids, torch.arange(ids.shape[1]), padding_bias(key_padding_mask))
         return torch.cat([raw[:, :1], raw[:, :-1]], dim=1)
+
+    def diffusion_logits_at(self, ids, rows, positions, key_padding_mask=None):
+        """diffusion_logits(ids)[rows, positions] for positions >= 1, without the vocabulary
+        projection anywhere else (training losses that read a few positions)."""
+        hidden, _ = self.hidden_states(ids, torch.arange(ids.shape[1]), padding_bias(key_padding_mask))
+        return hidden[rows, positions - 1] @ self.embed.weight.t()
+
+
+def padding_bias(key_padding_mask):
+    if key_padding_mask is None:
+        return None
+    padded = key_padding_mask[:, None, None, :] == 0
+    return torch.zeros(padded.shape).masked_fill(padded, float("-inf"))
