@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
@@ -11,9 +10,8 @@ import { ApiError, errorResponse } from "./errors.js";
 import { keyRoutes } from "./keys/routes.js";
 import { nativeRoutes } from "./native/routes.js";
 import { openAiRoutes } from "./openai/routes.js";
-
-/** Largest request body; prompts are bounded by the models' context long before this. */
-const MAX_BODY_BYTES = 64 * 1024;
+import { headerSizeLimit } from "./validation/header-size-limit.js";
+import { requestBodyGuard } from "./validation/request-body-guard.js";
 
 export const app = new Hono<AppEnv>()
   .use(requestId())
@@ -31,14 +29,8 @@ export const app = new Hono<AppEnv>()
       maxAge: 600,
     }),
   )
-  .use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(413, "body_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
-      },
-    }),
-  )
+  .use(requestBodyGuard)
+  .use(headerSizeLimit)
   .get("/healthz", (c) => c.json({ status: "ok" }))
   .use("/v1/*", ipRateLimit, requireApiKey)
   .use("/admin/*", ipRateLimit)

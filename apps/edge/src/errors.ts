@@ -13,6 +13,7 @@ export type ErrorCode =
   | "context_length_exceeded"
   | "request_exceeds_token_limit"
   | "body_too_large"
+  | "headers_too_large"
   | "rate_limited"
   | "ip_rate_limited"
   | "quota_exceeded"
