@@ -13,6 +13,39 @@ describe("forwarding to the worker pool", () => {
     expect(recorded).toMatchObject({ path: "/v1/generate", signatureValid: true, requestId });
   });
 
+  it("signs every request with its own nonce, so identical concurrent requests are all accepted", async () => {
+    const { key } = await createKey();
+    const ids = [uniqueId(), uniqueId(), uniqueId()];
+    const calls = await Promise.all(ids.map((requestId) => post("/v1/completions", key, completion, {}, requestId)));
+    expect(calls.map(({ response }) => response.status)).toEqual([200, 200, 200]);
+    const recorded = (await Promise.all(ids.map(recordedFor))).flat();
+    expect(recorded.every((request) => request.signatureValid)).toBe(true);
+    expect(new Set(recorded.map((request) => request.nonce)).size).toBe(3);
+  });
+
+  it("fails over past a worker that accepts the connection but never answers, after the per-origin deadline", async () => {
+    const { key } = await createKey();
+    const origins = `${env.FAKE_ORIGINS.silent},${env.FAKE_ORIGINS.healthy}`;
+    const { response } = await post("/v1/completions", key, completion, { WORKER_ORIGINS: origins, ORIGIN_RESPONSE_TIMEOUT_MS: 300 });
+    expect(response.status).toBe(200);
+  });
+
+  it("then stops sending to that worker for its cool-down (a long deadline is not waited out again)", async () => {
+    const { key } = await createKey();
+    const origins = `${env.FAKE_ORIGINS.silent},${env.FAKE_ORIGINS.healthy}`;
+    expect((await post("/v1/completions", key, completion, { WORKER_ORIGINS: origins, ORIGIN_RESPONSE_TIMEOUT_MS: 300 })).response.status).toBe(200);
+    // Tried first again, the silent worker would hold this request for 60 s, past the test's timeout.
+    const { response } = await post("/v1/completions", key, completion, { WORKER_ORIGINS: origins, ORIGIN_RESPONSE_TIMEOUT_MS: 60_000 });
+    expect(response.status).toBe(200);
+  });
+
+  it("answers 504 when the only worker never answers, once its deadline has passed", async () => {
+    const { key } = await createKey();
+    const { response } = await post("/v1/completions", key, completion, { WORKER_ORIGINS: env.FAKE_ORIGINS.silent, ORIGIN_RESPONSE_TIMEOUT_MS: 300 });
+    expect(response.status).toBe(504);
+    expect(await response.json()).toMatchObject({ error: { code: "upstream_timeout", message: "No GPU worker answered within 300 ms." } });
+  });
+
   it("fails over when the first origin refuses connections", async () => {
     const { key } = await createKey();
     const requestId = uniqueId();

@@ -37,6 +37,7 @@ export const forwardGenerate = async (
 ): Promise<Response> => {
   const body = JSON.stringify({ ...request, stream: true });
   const retryAfterMs: number[] = [];
+  let silentOrigins = 0;
   for (const origin of originHealth.tryOrder(config.workerOrigins, Date.now())) {
     const url = new URL(GENERATE_PATH, origin);
     const headers = {
@@ -51,6 +52,7 @@ export const forwardGenerate = async (
       throw call.timedOut ? upstreamTimeout() : error;
     });
     if (attempt.kind !== "response") {
+      if (attempt.kind === "no_response_in_time") silentOrigins++;
       const why = attempt.kind === "unreachable" ? "unreachable" : `silent for ${config.originResponseTimeoutMs} ms`;
       console.warn(`[${requestId}] worker ${origin.origin} ${why}, failing over`, attempt.kind === "unreachable" ? attempt.error : "");
       originHealth.failed(origin, Date.now(), config.originCoolDownMs);
@@ -78,6 +80,9 @@ export const forwardGenerate = async (
   if (retryAfterMs.length > 0) {
     const retryAfter = String(Math.ceil(Math.min(...retryAfterMs) / 1000));
     throw new ApiError(503, "upstream_busy", "Every GPU worker is busy; retry later.", undefined, { "Retry-After": retryAfter });
+  }
+  if (silentOrigins === config.workerOrigins.length) {
+    throw new ApiError(504, "upstream_timeout", `No GPU worker answered within ${config.originResponseTimeoutMs} ms.`);
   }
   throw new ApiError(502, "upstream_unavailable", "No GPU worker could be reached.");
 };

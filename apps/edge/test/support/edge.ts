@@ -14,8 +14,14 @@ export interface EdgeCall {
 
 /** Calls the edge worker in this workerd, optionally with some bindings replaced. */
 export const callEdge = async (path: string, init: RequestInit = {}, overrides: Partial<Cloudflare.Env> = {}): Promise<EdgeCall> => {
+  const { response, settled } = startEdgeCall(path, init, overrides);
+  return { response: await response, settled };
+};
+
+/** Like `callEdge`, without waiting for the response: for a client that leaves before its answer (`init.signal`). */
+export const startEdgeCall = (path: string, init: RequestInit = {}, overrides: Partial<Cloudflare.Env> = {}) => {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`https://edge.test${path}`, init), { ...env, ...overrides }, ctx);
+  const response = worker.fetch(new Request(`https://edge.test${path}`, init), { ...env, ...overrides }, ctx);
   return { response, settled: () => waitOnExecutionContext(ctx) };
 };
 
