@@ -150,4 +150,38 @@ describe("edge in workerd -> gpu-worker -> onnxruntime", () => {
     }));
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
   });
+
+  it("records a non-streaming generation whose client disconnects with what the worker computed", async () => {
+    const key = await createKey();
+    const keyId = key.split("_")[1]!;
+    const modelCalls = async () => {
+      const text = await (await fetch(`${worker.url}/metrics`)).text();
+      return text.split("\n").filter((line) => line.startsWith("unmask_model_calls_total")).reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
+    };
+    const before = await modelCalls();
+    const client = new AbortController();
+    const pending = fetch(`${edgeUrl}/v1/completions`, {
+      method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ model: "unmask-diffusion", prompt: "Once upon a time", max_tokens: 128, steps: 128 }),
+      signal: client.signal,
+    }).catch(() => undefined);
+    while ((await modelCalls()) < before + 3) await new Promise((resolve) => setTimeout(resolve, 50));
+    client.abort();
+    await pending;
+    const usageOf = async () => {
+      const response = await fetch(`${edgeUrl}/admin/keys/${keyId}/usage`, { headers: { Authorization: `Bearer ${adminSecret}` } });
+      return ((await response.json()) as { total: { requests: number; nfe: number; completionTokens: number; promptTokens: number; chargedTokens: number } }).total;
+    };
+    await expect.poll(async () => (await usageOf()).requests, { timeout: 30_000 }).toBe(1);
+    const usage = await usageOf();
+    // Whether or not the disconnect reached the worker in time (under wrangler dev it may run to the
+    // end), the books hold what it computed: every model call of this lone request but those that
+    // ran while the cancel travelled.
+    const computed = (await modelCalls()) - before;
+    expect(usage.nfe).toBeGreaterThanOrEqual(1);
+    expect(usage.nfe).toBeLessThanOrEqual(computed);
+    expect(computed - usage.nfe).toBeLessThan(128 / 4);
+    expect(usage.completionTokens).toBeGreaterThan(0);
+    expect(usage.chargedTokens).toBe(usage.promptTokens + usage.completionTokens);
+  });
 });

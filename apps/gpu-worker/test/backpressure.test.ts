@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { RunningWorker } from "../src/index.js"
-import { modelCalls, scrape, total } from "./support/prometheus.js"
+import { modelCalls, scrape, settledModelCalls as settledModelCallsOf, total } from "./support/prometheus.js"
 import { json, postJson, readEvents, sleep, startTestWorker } from "./support/workerHarness.js"
 
 let worker: RunningWorker
@@ -11,16 +11,7 @@ afterAll(() => worker?.close())
 
 const long = { prompt: "Once upon a time", maxTokens: 128, steps: 128 }
 
-/** Waits until the model-call counter stops moving, and returns it. */
-const settledModelCalls = async () => {
-  let previous = await modelCalls(worker)
-  for (;;) {
-    await sleep(300)
-    const current = await modelCalls(worker)
-    if (current === previous) return current
-    previous = current
-  }
-}
+const settledModelCalls = () => settledModelCallsOf(worker)
 
 const gauge = async (name: string) => total((await scrape(worker)).samples, name)
 

@@ -37,7 +37,8 @@ const waitForOk = async (url: string, seconds: number) => {
   throw new Error(`${url} not ready after ${seconds} s`);
 };
 
-export const startEdgeStack = async (workerEnv: Environment = {}): Promise<EdgeStack> => {
+/** `originsBefore`: origins listed ahead of the real worker in WORKER_ORIGINS (fault injection). */
+export const startEdgeStack = async (workerEnv: Environment = {}, options: { readonly originsBefore?: readonly string[] } = {}): Promise<EdgeStack> => {
   const signingSecret = randomBytes(32).toString("hex");
   const adminSecret = randomBytes(32).toString("hex");
   const worker = await startWorker({ env: { PORT: "0", HOST: "127.0.0.1", EDGE_SHARED_SECRET: signingSecret, ...workerEnv } });
@@ -47,7 +48,7 @@ export const startEdgeStack = async (workerEnv: Environment = {}): Promise<EdgeS
   const edge: ChildProcess = spawn(
     join(repoRoot, "node_modules/.bin/wrangler"),
     ["dev", "--ip", "127.0.0.1", "--port", String(edgePort), "--persist-to", stateDir,
-      "--var", `WORKER_SIGNING_SECRET:${signingSecret}`, "--var", `ADMIN_SECRET:${adminSecret}`, "--var", `WORKER_ORIGINS:${worker.url}`],
+      "--var", `WORKER_SIGNING_SECRET:${signingSecret}`, "--var", `ADMIN_SECRET:${adminSecret}`, "--var", `WORKER_ORIGINS:${[...(options.originsBefore ?? []), worker.url].join(",")}`],
     { cwd: repoRoot, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" }, stdio: "ignore" },
   );
   const close = async () => {

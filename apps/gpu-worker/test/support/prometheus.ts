@@ -39,3 +39,14 @@ export const total = (samples: ReadonlyArray<Sample>, name: string, labels: Read
     .reduce((sum, sample) => sum + sample.value, 0)
 
 export const modelCalls = async (worker: RunningWorker) => total((await scrape(worker)).samples, "unmask_model_calls_total")
+
+/** Waits until the worker's model-call counter stops moving (polled every 300 ms), and returns it. */
+export const settledModelCalls = async (worker: RunningWorker) => {
+  let previous = await modelCalls(worker)
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const current = await modelCalls(worker)
+    if (current === previous) return current
+    previous = current
+  }
+}
