@@ -9,7 +9,7 @@ const body = (i) => JSON.stringify({ prompt: "Once upon a time, there was a", ma
 
 const modelRuns = async (worker) => {
   const text = await (await fetch(`${worker.url}/metrics`)).text()
-  const line = text.split("\n").find((l) => l.startsWith('unmask_model_calls_total{graph="diffusion"}'))
+  const line = text.split("\n").find((l) => l.startsWith('unmask_model_calls_total{graph="diffusion",model="diffusion"}'))
   return line === undefined ? 0 : Number(line.split(" ")[1])
 }
 

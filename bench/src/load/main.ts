@@ -134,7 +134,7 @@ try {
         const elapsed = await runConcurrently(tasks, lanes)
         if (failed > 0) throw new Error(`${failed} of ${batchRequests} batching requests failed (${lanes} in flight)`)
         ;(lanes === 1 ? sequential : concurrent).push(throughput(batchRequests, elapsed))
-        if (lanes !== 1) rowsPerCall.push(meanBetween(before, await scrape(), "unmask_batch_size", 'graph="diffusion"'))
+        if (lanes !== 1) rowsPerCall.push(meanBetween(before, await scrape(), "unmask_batch_size", 'graph="diffusion",model="diffusion"'))
       }
     }
     report = { ...report, batching: { requests: batchRequests, concurrency, sequential, concurrent, gain: batchingGain(concurrent, sequential), rowsPerCall } }

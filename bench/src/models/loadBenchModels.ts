@@ -39,11 +39,15 @@ export const loadBenchModels = (options: BenchModelOptions): Effect.Effect<Bench
       EXECUTION_PROVIDER: options.executionProvider,
       ORT_INTRA_OP_THREADS: String(options.intraOpThreads),
       ALLOW_UNSIGNED: "1",
+      MODELS: "diffusion,ar",
     })
     const services = yield* Layer.build(
       TextTokenizerLive.pipe(Layer.provideMerge(ModelRegistryLive), Layer.provide(Layer.succeed(WorkerConfig, settings))),
     )
-    const { provider, diffusion, ar } = Context.get(services, ModelRegistry)
+    const { provider, models } = Context.get(services, ModelRegistry)
+    const diffusion = models.get("diffusion")
+    const ar = models.get("ar")
+    if (diffusion?.kind !== "diffusion" || ar?.kind !== "ar") return yield* Effect.fail(new Error(`${options.modelDir} lacks the diffusion or ar model`))
     const tokenizer = Context.get(services, TextTokenizer)
     const vocab = ar.config.vocab_size
     const emptyCache = new Float32Array(0)

@@ -11,6 +11,8 @@ const optional = <S extends Schema.Top>(schema: S) => Schema.optionalKey(Schema.
 export const GenerateRequest = Schema.Struct({
   prompt: Schema.String,
   mode: Schema.optionalKey(Schema.Literals(["diffusion", "ar"])),
+  /** A loaded model's directory name; default: the mode's default model (`diffusion`, `ar`). */
+  model: optional(Schema.String),
   maxTokens: optional(Schema.Number),
   steps: optional(Schema.Number),
   blockLength: optional(Schema.Number),

@@ -51,26 +51,26 @@ export const GenerationLive = Layer.effect(
 
     const samplerEvents = (prepared: PreparedGeneration, stats: RequestStats) =>
       Effect.gen(function*() {
-        const { sampler, promptIds, tokenIds } = prepared
+        const { sampler, model, promptIds, tokenIds } = prepared
         if (sampler.mode === "ar") {
-          const lm = yield* causal.attach(stats)
+          const lm = yield* causal.attach(model, stats)
           return arGenerate(promptIds, sampler.params, tokenIds).pipe(Stream.provideService(CausalLM, lm))
         }
-        // A generation attaches to the one batcher its cache mode calls (a tick waits for attached generations).
+        // A generation attaches to the one batcher its model and cache mode call (a tick waits for attached generations).
         const events = diffusionGenerate(promptIds, sampler.params, tokenIds)
-        if (sampler.params.cache === "none" || cachedBatcher.attach === undefined) {
-          const denoiser = yield* batcher.attach(stats)
+        if (sampler.params.cache === "none" || !cachedBatcher.serves(model)) {
+          const denoiser = yield* batcher.attach(model, stats)
           return events.pipe(Stream.provideService(Denoiser, denoiser), Stream.provideService(CachedDenoiser, notAttached))
         }
-        const cached = yield* cachedBatcher.attach(stats)
+        const cached = yield* cachedBatcher.attach(model, stats)
         return events.pipe(Stream.provideService(CachedDenoiser, cached), Stream.provideService(Denoiser, notAttached))
       })
 
     const run = (prepared: PreparedGeneration, ticket: Ticket): Stream.Stream<GenerationUpdate, InvalidRequest | ModelError> => {
-      const mode = prepared.sampler.mode
+      const labels = { mode: prepared.sampler.mode, model: prepared.model }
       return Stream.unwrap(Effect.gen(function*() {
         const queueMs = yield* ticket.awaitTurn
-        metrics.queueSeconds.observe(queueMs / 1000, { mode })
+        metrics.queueSeconds.observe(queueMs / 1000, labels)
         const stats = new RequestStats()
         const promptTokens = prepared.promptIds.length - 1
         let framesSeen = 0
@@ -78,14 +78,14 @@ export const GenerationLive = Layer.effect(
         return events.pipe(
           Stream.filterMapEffect((event): Effect.Effect<Result.Result<GenerationUpdate, void>> => {
             if (event._tag === "Done") {
-              metrics.nfe.observe(event.result.nfe, { mode })
+              metrics.nfe.observe(event.result.nfe, labels)
               const timings = { receivedAt: prepared.receivedAt, queueMs, modelMs: stats.modelMs }
               return toGenerateResponse(event.result, promptTokens, prepared.tokenIds, timings, tokenizer.decodeRuns).pipe(
                 Effect.map((response) => Result.succeed({ _tag: "Done", response })),
               )
             }
-            if (framesSeen++ === 0) metrics.firstFrameSeconds.observe(secondsSince(prepared.receivedAt), { mode })
-            metrics.committedPerStep.observe(event.frame.committed.length, { mode })
+            if (framesSeen++ === 0) metrics.firstFrameSeconds.observe(secondsSince(prepared.receivedAt), labels)
+            metrics.committedPerStep.observe(event.frame.committed.length, labels)
             return prepared.stream
               ? toStepEvent(event.frame, prepared.promptIds.length, prepared.tokenIds, tokenizer.decodeRuns).pipe(
                 Effect.map((step) => Result.succeed({ _tag: "Step", event: step })),

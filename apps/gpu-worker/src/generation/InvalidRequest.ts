@@ -1,7 +1,11 @@
 import { Schema } from "effect"
 
-/** A request the worker will not run (400); `field` names the offending body field when there is one. */
+/**
+ * A request the worker will not run (400); `field` names the offending body field when there is one,
+ * `code` replaces the generic `invalid_params` where a client should tell the case apart.
+ */
 export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", {
+  code: Schema.optionalKey(Schema.Literals(["model_not_found"])),
   field: Schema.optionalKey(Schema.String),
   message: Schema.String,
 }) {}

@@ -7,6 +7,8 @@ export type SamplerChoice =
 /** A validated, tokenized request that fits every limit: ready to queue. */
 export interface PreparedGeneration {
   readonly sampler: SamplerChoice
+  /** The loaded model that runs it (its directory name), of the sampler's mode. */
+  readonly model: string
   readonly stream: boolean
   /** BOS followed by the prompt's ids. */
   readonly promptIds: Int32Array

@@ -1,6 +1,9 @@
 import { ArParams, decodeParams, DiffusionParams, type InvalidParams, toInvalidParams } from "@unmask/core"
 import { Effect, Schema } from "effect"
 import { WorkerConfig } from "../config/WorkerConfig.js"
+import { DEFAULT_MODELS } from "../models/DefaultModels.js"
+import type { LoadedModel } from "../models/LoadedModel.js"
+import type { ModelKind } from "../models/ModelConfig.js"
 import { ModelRegistry } from "../models/ModelRegistry.js"
 import { TextTokenizer } from "../tokenizer/TextTokenizer.js"
 import { DEFAULT_MAX_TOKENS, GenerateRequest } from "./GenerateRequest.js"
@@ -26,13 +29,13 @@ const decodeRequest = (body: unknown) =>
 
 type WireRequest = Effect.Success<ReturnType<typeof decodeRequest>>
 
-const samplerFor = (request: WireRequest): Effect.Effect<SamplerChoice, InvalidRequest> => {
+const samplerFor = (request: WireRequest, mode: ModelKind): Effect.Effect<SamplerChoice, InvalidRequest> => {
   const maxTokens = request.maxTokens ?? DEFAULT_MAX_TOKENS
   const shared = {
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     ...(request.seed === undefined ? {} : { seed: request.seed }),
   }
-  const sampler: Effect.Effect<SamplerChoice, InvalidParams> = request.mode === "ar"
+  const sampler: Effect.Effect<SamplerChoice, InvalidParams> = mode === "ar"
     ? decodeParams(ArParams)({
       maxTokens,
       ...shared,
@@ -53,6 +56,26 @@ const samplerFor = (request: WireRequest): Effect.Effect<SamplerChoice, InvalidR
   return Effect.mapError(sampler, fromInvalidParams)
 }
 
+/** The model the request names, else its mode's default; the mode defaults to the model's kind. */
+const modelFor = (request: WireRequest, models: ModelRegistry["Service"]["models"]): Effect.Effect<LoadedModel, InvalidRequest> => {
+  const name = request.model ?? DEFAULT_MODELS[request.mode ?? "diffusion"]
+  const model = models.get(name)
+  if (model === undefined) {
+    return Effect.fail(new InvalidRequest({
+      code: "model_not_found",
+      field: "model",
+      message: `no model "${name}" is loaded here; loaded: ${[...models.keys()].join(", ")}`,
+    }))
+  }
+  if (request.mode !== undefined && request.mode !== model.kind) {
+    return Effect.fail(new InvalidRequest({
+      field: "model",
+      message: `the model "${name}" is of kind "${model.kind}", but mode is "${request.mode}"`,
+    }))
+  }
+  return Effect.succeed(model)
+}
+
 const generatedLength = (sampler: SamplerChoice) =>
   sampler.mode === "ar" ? sampler.params.maxTokens : sampler.params.genLength
 
@@ -66,8 +89,9 @@ export const prepareGeneration = (body: unknown, receivedAt: number) =>
     const models = yield* ModelRegistry
     const tokenizer = yield* TextTokenizer
     const request = yield* decodeRequest(body)
-    const sampler = yield* samplerFor(request)
-    const model = sampler.mode === "ar" ? models.ar.config : models.diffusion.config
+    const loaded = yield* modelFor(request, models.models)
+    const sampler = yield* samplerFor(request, loaded.kind)
+    const model = loaded.config
 
     const maxTokens = generatedLength(sampler)
     if (maxTokens > limits.maxTokens) {
@@ -76,8 +100,8 @@ export const prepareGeneration = (body: unknown, receivedAt: number) =>
     if (sampler.mode === "diffusion" && sampler.params.steps > limits.maxSteps) {
       return yield* new InvalidRequest({ field: "steps", message: `steps must be at most ${limits.maxSteps}` })
     }
-    if (sampler.mode === "diffusion" && sampler.params.cache !== "none" && models.diffusion.cachedGraph === undefined) {
-      return yield* new InvalidRequest({ field: "cache", message: `the diffusion model ships no cache-aware graph: cache must be "none"` })
+    if (sampler.mode === "diffusion" && sampler.params.cache !== "none" && loaded.kind === "diffusion" && loaded.cachedGraph === undefined) {
+      return yield* new InvalidRequest({ field: "cache", message: `the model "${loaded.name}" ships no cache-aware graph: cache must be "none"` })
     }
     const prompt = yield* tokenizer.encode(request.prompt)
     if (prompt.length > limits.maxPromptTokens) {
@@ -95,6 +119,7 @@ export const prepareGeneration = (body: unknown, receivedAt: number) =>
     }
     const prepared: PreparedGeneration = {
       sampler,
+      model: loaded.name,
       stream: request.stream ?? false,
       promptIds,
       tokenIds: {

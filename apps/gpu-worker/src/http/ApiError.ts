@@ -24,7 +24,7 @@ export const apiError = (
 export const toApiError = (error: InvalidRequest | QueueFull | ModelError): ApiError => {
   switch (error._tag) {
     case "InvalidRequest":
-      return apiError(400, "invalid_params", error.message, error.field)
+      return apiError(400, error.code ?? "invalid_params", error.message, error.field)
     case "QueueFull":
       return {
         ...apiError(503, "queue_full", "the worker is at capacity; retry later"),

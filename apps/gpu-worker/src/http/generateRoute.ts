@@ -8,22 +8,18 @@ import type { GenerationUpdate } from "../generation/GenerationUpdate.js"
 import { Generation } from "../generation/Generation.js"
 import type { InvalidRequest } from "../generation/InvalidRequest.js"
 import type { PreparedGeneration } from "../generation/PreparedGeneration.js"
+import { type RequestLabels, requestLabels } from "../metrics/requestLabels.js"
 import { WorkerMetrics } from "../metrics/WorkerMetrics.js"
+import { ModelRegistry } from "../models/ModelRegistry.js"
 import { AdmissionControl } from "../scheduler/AdmissionControl.js"
 import { type ApiError, apiError, toApiError } from "./ApiError.js"
 import { serverSentEvent } from "./serverSentEvents.js"
 import { verifyEdgeSignature } from "./verifyEdgeSignature.js"
 
-export type GenerateRouteServices = Generation | AdmissionControl | WorkerMetrics
+export type GenerateRouteServices = Generation | AdmissionControl | WorkerMetrics | ModelRegistry
 
 /** Status label for a client that went away before its answer was complete (nginx's convention). */
 const CLIENT_CLOSED = "499"
-
-const modeLabel = (body: unknown): string => {
-  const mode = typeof body === "object" && body !== null ? (body as { readonly mode?: unknown }).mode : undefined
-  if (mode === undefined) return "diffusion"
-  return mode === "diffusion" || mode === "ar" ? mode : "unknown"
-}
 
 const sendError = (c: HonoContext, error: ApiError) => c.json(error.body, error.status, error.headers ?? {})
 
@@ -42,42 +38,45 @@ export const registerGenerateRoute = (
   const generation = Context.get(context, Generation)
   const admission = Context.get(context, AdmissionControl)
   const metrics = Context.get(context, WorkerMetrics)
+  const { models } = Context.get(context, ModelRegistry)
 
-  const finished = (mode: string, status: string, receivedAt: number) => {
-    metrics.requests.inc({ mode, status })
-    metrics.totalSeconds.observe((performance.now() - receivedAt) / 1000, { mode })
+  const finished = (labels: RequestLabels, status: string, receivedAt: number) => {
+    metrics.requests.inc({ ...labels, status })
+    metrics.totalSeconds.observe((performance.now() - receivedAt) / 1000, labels)
   }
+  const preparedLabels = (prepared: PreparedGeneration): RequestLabels => ({ mode: prepared.sampler.mode, model: prepared.model })
+  const unknownRequest: RequestLabels = { mode: "unknown", model: "unknown" }
 
-  const rejected = (c: HonoContext, mode: string, receivedAt: number, error: ApiError) => {
-    finished(mode, String(error.status), receivedAt)
+  const rejected = (c: HonoContext, labels: RequestLabels, receivedAt: number, error: ApiError) => {
+    finished(labels, String(error.status), receivedAt)
     return sendError(c, error)
   }
 
   const respondJson = async (c: HonoContext, prepared: PreparedGeneration, updates: Updates) => {
-    const mode = prepared.sampler.mode
+    const labels = preparedLabels(prepared)
     const exit = await runPromiseExit(
       Stream.runLast(Stream.filter(updates, isDone)),
       { signal: c.req.raw.signal },
     )
     if (Exit.isSuccess(exit) && exit.value._tag === "Some") {
-      finished(mode, "200", prepared.receivedAt)
+      finished(labels, "200", prepared.receivedAt)
       return c.json<GenerateResponse>(exit.value.value.response)
     }
     if (Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)) {
-      finished(mode, CLIENT_CLOSED, prepared.receivedAt)
+      finished(labels, CLIENT_CLOSED, prepared.receivedAt)
       return new Response(null, { status: 499 })
     }
     const error = Exit.isFailure(exit) ? Cause.findErrorOption(exit.cause) : undefined
     return rejected(
       c,
-      mode,
+      labels,
       prepared.receivedAt,
       error?._tag === "Some" ? toApiError(error.value) : apiError(500, "internal", "generation ended without a result"),
     )
   }
 
   const respondSse = (c: HonoContext, prepared: PreparedGeneration, updates: Updates) => {
-    const mode = prepared.sampler.mode
+    const labels = preparedLabels(prepared)
     let status = "200"
     const frames = updates.pipe(
       Stream.map((update) =>
@@ -89,7 +88,7 @@ export const registerGenerateRoute = (
         return Stream.succeed(serverSentEvent("error", apiFailure.body))
       }),
       Stream.onExit((exit) =>
-        Effect.sync(() => finished(mode, Exit.isFailure(exit) ? CLIENT_CLOSED : status, prepared.receivedAt))
+        Effect.sync(() => finished(labels, Exit.isFailure(exit) ? CLIENT_CLOSED : status, prepared.receivedAt))
       ),
     )
     return new Response(Stream.toReadableStreamWith(frames, context, { signal: c.req.raw.signal }), {
@@ -106,7 +105,7 @@ export const registerGenerateRoute = (
     onError: (c) =>
       rejected(
         c,
-        "unknown",
+        unknownRequest,
         performance.now(),
         apiError(413, "payload_too_large", `the body exceeds ${settings.limits.maxBodyBytes} bytes`),
       ),
@@ -120,7 +119,7 @@ export const registerGenerateRoute = (
     try {
       body = JSON.parse(await c.req.text())
     } catch {
-      return rejected(c, "unknown", receivedAt, apiError(400, "invalid_json", "the body is not valid JSON"))
+      return rejected(c, unknownRequest, receivedAt, apiError(400, "invalid_json", "the body is not valid JSON"))
     }
     const accepted = await runPromiseExit(
       Effect.all({ prepared: generation.prepare(body, receivedAt), ticket: admission.tryEnqueue }),
@@ -129,7 +128,7 @@ export const registerGenerateRoute = (
       const error = Cause.findErrorOption(accepted.cause)
       return rejected(
         c,
-        modeLabel(body),
+        requestLabels(body, models),
         receivedAt,
         error._tag === "Some" ? toApiError(error.value) : apiError(500, "internal", Cause.pretty(accepted.cause)),
       )

@@ -1,9 +1,18 @@
 import type { Hono } from "hono"
 import type { WorkerMetrics } from "../metrics/WorkerMetrics.js"
+import type { LoadedModel } from "../models/LoadedModel.js"
 import type { ModelRegistry } from "../models/ModelRegistry.js"
 import { apiError } from "./ApiError.js"
 
-/** `/healthz` (the process answers), `/readyz` (models loaded, which provider), `/metrics` (Prometheus). */
+/** What `/readyz` tells about one loaded model, under its name. */
+const describeModel = (model: LoadedModel) => ({
+  kind: model.kind,
+  vocabSize: model.config.vocab_size,
+  contextLength: model.config.context_length,
+  cachedGraph: model.kind === "diffusion" && model.cachedGraph !== undefined,
+})
+
+/** `/healthz` (the process answers), `/readyz` (the loaded models by name, which provider), `/metrics` (Prometheus). */
 export const registerProbeRoutes = (
   app: Hono,
   models: ModelRegistry["Service"],
@@ -17,15 +26,10 @@ export const registerProbeRoutes = (
       const { status, body } = apiError(503, "draining", "the worker is shutting down")
       return c.json(body, status)
     }
-    const describe = (config: ModelRegistry["Service"]["diffusion"]["config"]) => ({
-      kind: config.kind,
-      vocabSize: config.vocab_size,
-      contextLength: config.context_length,
-    })
     return c.json({
       ready: true,
       provider: models.provider,
-      models: { diffusion: describe(models.diffusion.config), ar: describe(models.ar.config) },
+      models: Object.fromEntries([...models.models.values()].map((model) => [model.name, describeModel(model)])),
     })
   })
 

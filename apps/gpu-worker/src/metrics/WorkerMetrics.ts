@@ -9,7 +9,7 @@ const makeWorkerMetrics = () => {
   return {
     render: () => registry.render(),
     requests: registry.register(
-      new Counter("unmask_requests_total", "Generation requests by mode and HTTP status (499 = client went away)."),
+      new Counter("unmask_requests_total", "Generation requests by mode, model and HTTP status (499 = client went away)."),
     ),
     queueSeconds: registry.register(
       new Histogram("unmask_queue_seconds", "Time a generation waited for a free slot.", SECONDS),
@@ -27,13 +27,13 @@ const makeWorkerMetrics = () => {
       new Histogram("unmask_committed_tokens_per_step", "Tokens committed by each sampling step.", COUNTS),
     ),
     modelCalls: registry.register(
-      new Counter("unmask_model_calls_total", "onnxruntime runs by graph (one batched run counts once)."),
+      new Counter("unmask_model_calls_total", "onnxruntime runs by graph and model (one batched run counts once)."),
     ),
     modelSeconds: registry.register(
-      new Histogram("unmask_model_call_seconds", "Duration of one onnxruntime run by graph.", SECONDS),
+      new Histogram("unmask_model_call_seconds", "Duration of one onnxruntime run by graph and model.", SECONDS),
     ),
     batchSize: registry.register(
-      new Histogram("unmask_batch_size", "Generations merged into one onnxruntime run, by graph.", COUNTS),
+      new Histogram("unmask_batch_size", "Generations merged into one onnxruntime run, by graph and model.", COUNTS),
     ),
     inFlight: registry.register(new Gauge("unmask_in_flight_requests", "Generations holding a slot.")),
     queued: registry.register(new Gauge("unmask_queued_requests", "Generations waiting for a slot.")),

@@ -1,40 +1,55 @@
 import { join, resolve } from "node:path"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, type Scope } from "effect"
 import type { InferenceSession } from "onnxruntime-node"
 import { type ActiveProvider, createSession, openWithProviderChoice } from "../backends/onnx/ExecutionProvider.js"
-import { makeOnnxCachedDiffusionGraph, type OnnxCachedDiffusionGraph } from "../backends/onnx/OnnxCachedDiffusionGraph.js"
-import { makeOnnxCausalGraph, type OnnxCausalGraph } from "../backends/onnx/OnnxCausalGraph.js"
-import { makeOnnxDiffusionGraph, type OnnxDiffusionGraph } from "../backends/onnx/OnnxDiffusionGraph.js"
+import { makeOnnxCachedDiffusionGraph } from "../backends/onnx/OnnxCachedDiffusionGraph.js"
+import { makeOnnxCausalGraph } from "../backends/onnx/OnnxCausalGraph.js"
+import { makeOnnxDiffusionGraph } from "../backends/onnx/OnnxDiffusionGraph.js"
+import type { InvalidConfig } from "../config/InvalidConfig.js"
 import { WorkerConfig } from "../config/WorkerConfig.js"
+import type { OnnxRuntimeError } from "../backends/onnx/OnnxRuntimeError.js"
+import { kindOfDefaultModel } from "./DefaultModels.js"
+import { discoverModelNames } from "./discoverModelNames.js"
+import type { LoadedModel } from "./LoadedModel.js"
 import type { ModelConfig } from "./ModelConfig.js"
 import { ModelLoadError } from "./ModelLoadError.js"
 import { readModelConfig } from "./readModelConfig.js"
 
-export interface LoadedModel<Graph> {
-  readonly config: ModelConfig
-  readonly graph: Graph
-  /** Absolute path of the tokenizer named by the config. */
-  readonly tokenizerPath: string
-}
+export type { LoadedArModel, LoadedDiffusionModel, LoadedModel } from "./LoadedModel.js"
 
-/** The loaded ONNX models (`<MODEL_DIR>/diffusion`, `<MODEL_DIR>/ar`) and the provider they run on. */
+/**
+ * The loaded ONNX models, by directory name under MODEL_DIR (`diffusion`, `diffusion-fast`, `ar`,
+ * or the MODELS selection), each with its own sessions, and the provider they all run on.
+ */
 export class ModelRegistry extends Context.Service<ModelRegistry, {
   readonly provider: ActiveProvider
-  readonly diffusion: LoadedModel<OnnxDiffusionGraph> & { readonly cachedGraph: OnnxCachedDiffusionGraph | undefined }
-  readonly ar: LoadedModel<OnnxCausalGraph>
+  /** In load order: the default models first. */
+  readonly models: ReadonlyMap<string, LoadedModel>
+  /** The tokenizer every model names (they share one vocabulary). */
+  readonly tokenizerPath: string
 }>()("@unmask/gpu-worker/ModelRegistry") {}
 
 const released = (session: InferenceSession) => Effect.promise(() => session.release()).pipe(Effect.ignore)
+
+type OpenSession = (path: string) => Effect.Effect<InferenceSession, InvalidConfig | OnnxRuntimeError, Scope.Scope>
 
 export const ModelRegistryLive = Layer.effect(
   ModelRegistry,
   Effect.gen(function*() {
     const settings = yield* WorkerConfig
     const sessionOptions = { intraOpThreads: settings.intraOpThreads }
-    const diffusionDir = join(settings.modelDir, "diffusion")
-    const arDir = join(settings.modelDir, "ar")
-    const diffusionConfig = yield* readModelConfig(diffusionDir, "diffusion")
-    const arConfig = yield* readModelConfig(arDir, "ar")
+    // The first session settles the provider (EXECUTION_PROVIDER); every later one uses it.
+    let provider: ActiveProvider | undefined
+    const openSession: OpenSession = (path) =>
+      provider === undefined
+        ? Effect.acquireRelease(openWithProviderChoice(path, settings.executionProvider, sessionOptions), ({ session }) => released(session)).pipe(
+          Effect.map((opened) => {
+            provider = opened.provider
+            return opened.session
+          }),
+        )
+        : Effect.acquireRelease(createSession(path, provider, sessionOptions), released)
+
     const graphFile = (graphs: ModelConfig["graphs"], dir: string) =>
       settings.modelPrecision === "int8" && graphs.int8 !== undefined
         ? Effect.succeed(join(dir, graphs.int8))
@@ -42,43 +57,54 @@ export const ModelRegistryLive = Layer.effect(
         ? Effect.fail(new ModelLoadError({ path: dir, message: `MODEL_PRECISION=int8 but ${dir}/config.json lists no int8 graph` }))
         : Effect.succeed(join(dir, graphs.fp32))
 
-    const first = yield* Effect.acquireRelease(
-      openWithProviderChoice(yield* graphFile(diffusionConfig.graphs, diffusionDir), settings.executionProvider, sessionOptions),
-      ({ session }) => released(session),
-    )
-    const arSession = yield* Effect.acquireRelease(
-      createSession(yield* graphFile(arConfig.graphs, arDir), first.provider, sessionOptions),
-      released,
-    )
-    const cachedGraphs = diffusionConfig.cached_graphs
-    const cachedSession = cachedGraphs === undefined ? undefined : yield* Effect.acquireRelease(
-      createSession(yield* graphFile(cachedGraphs, diffusionDir), first.provider, sessionOptions),
-      released,
-    )
-    yield* Effect.logInfo(`${settings.modelPrecision} models loaded from ${settings.modelDir} on the ${first.provider} execution provider`)
+    const load = (name: string) =>
+      Effect.gen(function*() {
+        const dir = join(settings.modelDir, name)
+        const config = yield* readModelConfig(dir)
+        const defaultKind = kindOfDefaultModel(name)
+        if (defaultKind !== undefined && config.kind !== defaultKind) {
+          return yield* new ModelLoadError({ path: join(dir, "config.json"), message: `expected a ${defaultKind} model, found kind "${config.kind}"` })
+        }
+        const shape = {
+          layers: config.architecture.n_layer,
+          heads: config.architecture.n_head,
+          headDim: config.architecture.head_dim,
+        }
+        const tokenizerPath = resolve(dir, config.tokenizer)
+        const session = yield* openSession(yield* graphFile(config.graphs, dir))
+        if (config.kind === "ar") {
+          const model: LoadedModel = { name, kind: "ar", config, tokenizerPath, graph: makeOnnxCausalGraph(session, { ...shape, vocab: config.vocab_size }) }
+          return model
+        }
+        const cachedGraphs = config.cached_graphs
+        const cachedSession = cachedGraphs === undefined ? undefined : yield* openSession(yield* graphFile(cachedGraphs, dir))
+        const model: LoadedModel = {
+          name,
+          kind: "diffusion",
+          config,
+          tokenizerPath,
+          graph: makeOnnxDiffusionGraph(session),
+          cachedGraph: cachedSession === undefined ? undefined : makeOnnxCachedDiffusionGraph(cachedSession, shape),
+        }
+        return model
+      })
 
-    return {
-      provider: first.provider,
-      diffusion: {
-        config: diffusionConfig,
-        graph: makeOnnxDiffusionGraph(first.session),
-        cachedGraph: cachedSession === undefined ? undefined : makeOnnxCachedDiffusionGraph(cachedSession, {
-          layers: diffusionConfig.architecture.n_layer,
-          heads: diffusionConfig.architecture.n_head,
-          headDim: diffusionConfig.architecture.head_dim,
-        }),
-        tokenizerPath: resolve(diffusionDir, diffusionConfig.tokenizer),
-      },
-      ar: {
-        config: arConfig,
-        graph: makeOnnxCausalGraph(arSession, {
-          layers: arConfig.architecture.n_layer,
-          heads: arConfig.architecture.n_head,
-          headDim: arConfig.architecture.head_dim,
-          vocab: arConfig.vocab_size,
-        }),
-        tokenizerPath: resolve(arDir, arConfig.tokenizer),
-      },
+    const names = yield* discoverModelNames(settings.modelDir, settings.models)
+    const models = new Map<string, LoadedModel>()
+    for (const name of names) models.set(name, yield* load(name))
+
+    const [first, ...rest] = [...models.values()]
+    if (first === undefined || provider === undefined) return yield* new ModelLoadError({ path: settings.modelDir, message: "no model to load" })
+    const mismatch = rest.find((model) => model.tokenizerPath !== first.tokenizerPath)
+    if (mismatch !== undefined) {
+      return yield* new ModelLoadError({
+        path: mismatch.tokenizerPath,
+        message: `the ${first.name} and ${mismatch.name} models name different tokenizers (${first.tokenizerPath}, ${mismatch.tokenizerPath})`,
+      })
     }
+    yield* Effect.logInfo(
+      `${settings.modelPrecision} models ${names.join(", ")} loaded from ${settings.modelDir} on the ${provider} execution provider`,
+    )
+    return { provider, models, tokenizerPath: first.tokenizerPath }
   }),
 )

@@ -1,13 +1,13 @@
 import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect, Schema, SchemaIssue } from "effect"
-import { ModelConfig, type ModelKind } from "./ModelConfig.js"
+import { ModelConfig } from "./ModelConfig.js"
 import { ModelLoadError } from "./ModelLoadError.js"
 
 const formatIssue = SchemaIssue.makeFormatterDefault()
 
-/** Reads and validates `<modelDir>/config.json`, checking it describes the expected kind of model. */
-export const readModelConfig = (modelDir: string, expected: ModelKind): Effect.Effect<ModelConfig, ModelLoadError> => {
+/** Reads and validates `<modelDir>/config.json`; its `kind` says which graphs the directory holds. */
+export const readModelConfig = (modelDir: string): Effect.Effect<ModelConfig, ModelLoadError> => {
   const path = join(modelDir, "config.json")
   return Effect.tryPromise({
     try: async () => JSON.parse(await readFile(path, "utf8")) as unknown,
@@ -18,10 +18,6 @@ export const readModelConfig = (modelDir: string, expected: ModelKind): Effect.E
       error._tag === "SchemaError"
         ? new ModelLoadError({ path, message: `invalid model config: ${formatIssue(error.issue)}` })
         : error
-    ),
-    Effect.filterOrFail(
-      (config) => config.kind === expected,
-      (config) => new ModelLoadError({ path, message: `expected a ${expected} model, found kind "${config.kind}"` }),
     ),
   )
 }

@@ -1,11 +1,13 @@
 import { type CachedDenoiser, ModelError } from "@unmask/core"
 import { Context, Effect, Layer, type Scope } from "effect"
 import type { CachedGraphInput, CachedGraphOutput } from "../backends/onnx/OnnxCachedDiffusionGraph.js"
-import { WorkerConfig } from "../config/WorkerConfig.js"
+import { WorkerConfig, type WorkerSettings } from "../config/WorkerConfig.js"
 import { WorkerMetrics } from "../metrics/WorkerMetrics.js"
+import type { LoadedDiffusionModel } from "../models/LoadedModel.js"
 import { ModelRegistry } from "../models/ModelRegistry.js"
 import { cachedDenoiserOn } from "../backends/onnx/cachedDenoiserOn.js"
 import { concatBatches, type KvLayout, splitBatches } from "../backends/onnx/kvLayout.js"
+import { batcherOf, modelBatchers } from "./modelBatchers.js"
 import type { RequestStats } from "./RequestStats.js"
 import { makeTickBatcher } from "./TickBatcher.js"
 
@@ -20,22 +22,19 @@ const concatInt32 = (parts: ReadonlyArray<Int32Array>): Int32Array => {
 }
 
 /**
- * Core's `CachedDenoiser` on the cache-aware graph, batched: calls with the same query length,
- * past length and output join one run along the batch axis.
+ * Core's `CachedDenoiser` on the cache-aware graph, batched per diffusion model: calls of one model
+ * with the same query length, past length and output join one run along the batch axis.
  */
 export class CachedDenoiseBatcher extends Context.Service<CachedDenoiseBatcher, {
-  /** `undefined` when the model ships no cache-aware graph. */
-  readonly attach: ((stats: RequestStats) => Effect.Effect<CachedDenoiser["Service"], never, Scope.Scope>) | undefined
+  /** Whether the model (a loaded diffusion model's name) ships a cache-aware graph. */
+  readonly serves: (model: string) => boolean
+  readonly attach: (model: string, stats: RequestStats) => Effect.Effect<CachedDenoiser["Service"], never, Scope.Scope>
 }>()("@unmask/gpu-worker/CachedDenoiseBatcher") {}
 
-export const CachedDenoiseBatcherLive = Layer.effect(
-  CachedDenoiseBatcher,
+const cachedBatcherFor = (diffusion: LoadedDiffusionModel, batching: WorkerSettings["batching"], metrics: WorkerMetrics["Service"]) =>
   Effect.gen(function*() {
-    const { batching } = yield* WorkerConfig
-    const metrics = yield* WorkerMetrics
-    const { diffusion } = yield* ModelRegistry
     const graph = diffusion.cachedGraph
-    if (graph === undefined) return { attach: undefined }
+    if (graph === undefined) return undefined
     const vocab = diffusion.config.vocab_size
     const shift = diffusion.config.architecture.shifted_logits === true ? 1 : 0
     const layout: KvLayout = { outer: graph.shape.layers * 2, heads: graph.shape.heads, headDim: graph.shape.headDim }
@@ -43,6 +42,7 @@ export const CachedDenoiseBatcherLive = Layer.effect(
 
     const batcher = yield* makeTickBatcher<CachedGraphInput, CachedGraphOutput>({
       graph: "diffusion_cached",
+      model: diffusion.name,
       groupKey: (input) => `${input.queryLength}:${input.pastLength}:${input.fetch}`,
       rows: (input) => input.batch,
       run: (inputs) => {
@@ -83,8 +83,19 @@ export const CachedDenoiseBatcherLive = Layer.effect(
       return presents.map((presentKv, i) => ({ _tag: "Confidence", topIds: topIds[i]!, topProbs: topProbs[i]!, entropy: entropy[i]!, presentKv }))
     }
 
+    return (stats: RequestStats) => Effect.map(batcher.attach(stats), (submit) => cachedDenoiserOn(submit, { vocab, shift, layout }))
+  })
+
+export const CachedDenoiseBatcherLive = Layer.effect(
+  CachedDenoiseBatcher,
+  Effect.gen(function*() {
+    const { batching } = yield* WorkerConfig
+    const metrics = yield* WorkerMetrics
+    const { models } = yield* ModelRegistry
+    const batchers = yield* modelBatchers(models, "diffusion", (diffusion) => cachedBatcherFor(diffusion, batching, metrics))
     return {
-      attach: (stats) => Effect.map(batcher.attach(stats), (submit) => cachedDenoiserOn(submit, { vocab, shift, layout })),
+      serves: (model) => batchers.has(model),
+      attach: (model, stats) => Effect.flatMap(batcherOf(batchers, model), (attach) => attach(stats)),
     }
   }),
 )

@@ -4,9 +4,11 @@ import type { WorkerSettings } from "../config/WorkerConfig.js"
 import type { WorkerMetrics } from "../metrics/WorkerMetrics.js"
 import type { RequestStats } from "./RequestStats.js"
 
-/** How one graph batches: which calls may share a run, how many rows each holds, and the run itself. */
+/** How one graph of one model batches: which calls may share a run, how many rows each holds, and the run itself. */
 export interface BatchRunner<In, Out> {
   readonly graph: "diffusion" | "diffusion_cached" | "ar"
+  /** The model directory name; calls of different models never share a run (each has its own batcher). */
+  readonly model: string
   /** Calls with equal keys can be merged into one run. */
   readonly groupKey: (input: In) => string
   readonly rows: (input: In) => number
@@ -29,7 +31,7 @@ interface PendingCall<In, Out> {
 }
 
 /**
- * Continuous batching for one graph. Calls from attached generations queue up; a tick takes the
+ * Continuous batching for one graph of one model. Calls from attached generations queue up; a tick takes the
  * oldest call's group (up to MAX_BATCH_ROWS rows) and runs it once, whichever step each member is
  * at. A tick starts when every attached generation is waiting, when the rows are full, or
  * BATCH_WINDOW_MS after the first call — so a lone request never waits — and right away for calls
@@ -41,6 +43,7 @@ export const makeTickBatcher = <In, Out>(
   metrics: WorkerMetrics["Service"],
 ): Effect.Effect<TickBatcher<In, Out>, never, Scope.Scope> =>
   Effect.gen(function*() {
+    const labels = { graph: runner.graph, model: runner.model }
     const pending: Array<PendingCall<In, Out>> = []
     let attached = 0
     let leftovers = false
@@ -80,12 +83,12 @@ export const makeTickBatcher = <In, Out>(
 
     const run = (calls: ReadonlyArray<PendingCall<In, Out>>) =>
       Effect.gen(function*() {
-        metrics.modelCalls.inc({ graph: runner.graph })
-        metrics.batchSize.observe(calls.length, { graph: runner.graph })
+        metrics.modelCalls.inc(labels)
+        metrics.batchSize.observe(calls.length, labels)
         const started = performance.now()
         const outputs = yield* runner.run(calls.map((call) => call.input))
         const elapsed = performance.now() - started
-        metrics.modelSeconds.observe(elapsed / 1000, { graph: runner.graph })
+        metrics.modelSeconds.observe(elapsed / 1000, labels)
         calls.forEach((call, i) => {
           call.stats.record(elapsed)
           Deferred.doneUnsafe(call.result, Effect.succeed(outputs[i]!))

@@ -6,7 +6,7 @@ import { ModelLoadError } from "../models/ModelLoadError.js"
 import { ModelRegistry } from "../models/ModelRegistry.js"
 import type { DecodeRuns } from "../streamers/DecodeRuns.js"
 
-/** The shared BPE tokenizer (`tokenizers`, Rust binding). */
+/** The BPE tokenizer every model shares (`tokenizers`, Rust binding). */
 export class TextTokenizer extends Context.Service<TextTokenizer, {
   /**
    * User text as plain text: no special token is added, and text that spells one (`[MASK]`,
@@ -20,14 +20,7 @@ export class TextTokenizer extends Context.Service<TextTokenizer, {
 export const TextTokenizerLive = Layer.effect(
   TextTokenizer,
   Effect.gen(function*() {
-    const models = yield* ModelRegistry
-    const path = models.diffusion.tokenizerPath
-    if (models.ar.tokenizerPath !== path) {
-      return yield* new ModelLoadError({
-        path,
-        message: `the diffusion and ar models name different tokenizers (${path}, ${models.ar.tokenizerPath})`,
-      })
-    }
+    const path = (yield* ModelRegistry).tokenizerPath
     const [tokenizer, plainTextTokenizer] = yield* Effect.try({
       try: () => {
         const json = readFileSync(path, "utf8")
