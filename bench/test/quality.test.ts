@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { continuationNll } from "../src/quality/continuationNll.js"
+import { repeatedNgramShare } from "../src/quality/repeatedNgramShare.js"
 import { unigramEntropy } from "../src/quality/unigramEntropy.js"
 
 describe("unigramEntropy", () => {
@@ -17,5 +18,15 @@ describe("continuationNll", () => {
     const sequence = Int32Array.from([0, 1, 0])
     expect(continuationNll(logits, sequence, 1, vocab)).toBeCloseTo(Math.log(2) + Math.log(1 + Math.exp(-1)), 6)
     expect(continuationNll(logits, sequence, 2, vocab)).toBeCloseTo(Math.log(1 + Math.exp(-1)), 6)
+  })
+})
+
+describe("repeatedNgramShare", () => {
+  it("counts the 4-grams seen earlier in the same sample", () => {
+    expect(repeatedNgramShare([1, 2, 3, 4, 5, 6])).toBe(0)
+    // 1 2 3 4 | 1 2 3 4: 4-grams 1234, 2341, 3412, 4123, 1234 (repeated)
+    expect(repeatedNgramShare([1, 2, 3, 4, 1, 2, 3, 4])).toBeCloseTo(1 / 5, 12)
+    expect(repeatedNgramShare([7, 7, 7, 7, 7])).toBeCloseTo(1 / 2, 12)
+    expect(repeatedNgramShare([1, 2, 3])).toBeNaN()
   })
 })

@@ -2,6 +2,7 @@ import type { ModelError } from "@unmask/core"
 import { Effect } from "effect"
 import type { BenchModels } from "../models/BenchModels.js"
 import { continuationNll } from "./continuationNll.js"
+import { repeatedNgramShare } from "./repeatedNgramShare.js"
 import { unigramEntropy } from "./unigramEntropy.js"
 
 export interface GeneratedSample {
@@ -15,10 +16,15 @@ export interface SampleQuality {
   readonly generativePerplexity: number | null
   /** Mean over samples of the unigram entropy (nats) of each re-tokenised continuation. */
   readonly unigramEntropy: number | null
+  /** Mean over samples of the share of repeated 4-grams in each re-tokenised continuation. */
+  readonly repeated4gramShare: number | null
   readonly samples: number
   readonly scoredTokens: number
   readonly texts: ReadonlyArray<string>
 }
+
+const mean = (values: ReadonlyArray<number>): number | null =>
+  values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length
 
 const beforeFirst = (tokens: ReadonlyArray<number>, eosId: number) => {
   const end = tokens.indexOf(eosId)
@@ -37,6 +43,7 @@ export const scoreSamples = (
     let totalNll = 0
     let scoredTokens = 0
     const entropies: Array<number> = []
+    const repetitions: Array<number> = []
     const texts: Array<string> = []
     for (const sample of samples) {
       const text = yield* models.decode(beforeFirst(sample.tokens, models.diffusionIds.eosId))
@@ -47,11 +54,15 @@ export const scoreSamples = (
       const logits = yield* models.arSequenceLogits(sequence)
       totalNll += continuationNll(logits, sequence, sample.promptIds.length, models.arIds.vocabSize)
       scoredTokens += sequence.length - sample.promptIds.length
-      entropies.push(unigramEntropy([...sequence.subarray(sample.promptIds.length)]))
+      const generated = [...sequence.subarray(sample.promptIds.length)]
+      entropies.push(unigramEntropy(generated))
+      const repetition = repeatedNgramShare(generated)
+      if (!Number.isNaN(repetition)) repetitions.push(repetition)
     }
     return {
       generativePerplexity: scoredTokens === 0 ? null : Math.exp(totalNll / scoredTokens),
-      unigramEntropy: entropies.length === 0 ? null : entropies.reduce((sum, value) => sum + value, 0) / entropies.length,
+      unigramEntropy: mean(entropies),
+      repeated4gramShare: mean(repetitions),
       samples: samples.length,
       scoredTokens,
       texts,

@@ -15,7 +15,7 @@ export const syntheticCell = (cell: GridCell, wallMs: number, nfe: number, overh
   tokensPerSecond: cell.genLength / (wallMs / 1000),
   msPerModelCall: (wallMs * (1 - overheadShare)) / nfe,
   overheadShare,
-  quality: { generativePerplexity: 40, unigramEntropy: 3, samples: 1, scoredTokens: 10, texts: ["a story"] },
+  quality: { generativePerplexity: 40, unigramEntropy: 3, repeated4gramShare: 0.1, samples: 1, scoredTokens: 10, texts: ["a story"] },
 })
 
 export const timing = (batch: number, length: number, pastLength: number, ms: number): CallTiming => ({
