@@ -103,6 +103,24 @@ describe("edge in workerd -> gpu-worker -> onnxruntime", () => {
     expect(usage.tokens_per_forward).toBeCloseTo(32 / usage.nfe, 3);
   });
 
+  it("serves unmask-diffusion-fast by name: the worker runs it on the diffusion-fast model's own session", async () => {
+    const fastCalls = async () => {
+      const text = await (await fetch(`${worker.url}/metrics`)).text();
+      return text.split("\n").filter((line) => line.startsWith("unmask_model_calls_total{") && line.includes('model="diffusion-fast"'))
+        .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
+    };
+    const client = new OpenAI({ apiKey: await createKey(), baseURL: `${edgeUrl}/v1` });
+    expect((await client.models.list()).data.map((model) => model.id)).toContain("unmask-diffusion-fast");
+    const before = await fastCalls();
+    const completion = await client.completions.create({
+      model: "unmask-diffusion-fast", prompt: "Once upon a time", max_tokens: 16, seed: 3, ...({ steps: 8 } as object),
+    });
+    expect(completion.model).toBe("unmask-diffusion-fast");
+    expect(completion.choices[0]!.text.trim().length).toBeGreaterThan(0);
+    expect(completion.usage).toMatchObject({ nfe: 8 });
+    expect(await fastCalls()).toBe(before + 8);
+  });
+
   it("streams every denoising step through the native endpoint, masks shrinking, then the final answer", async () => {
     const response = await fetch(`${edgeUrl}/v1/generate`, {
       method: "POST",

@@ -8,8 +8,17 @@ const commaList = (value: string): string[] =>
 
 const PositiveInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1));
 
-/** A model of the worker pool; `contextLength` bounds prompt + BOS + generated tokens. */
-const Model = Schema.Struct({ id: Schema.NonEmptyString, kind: Schema.Literals(["diffusion", "ar"]), contextLength: PositiveInt });
+/**
+ * A model of the worker pool: its public `id`, the `workerModel` the workers load it as (a model
+ * directory name, sent as the worker request's `model`), its `kind` (the generation mode) and
+ * `contextLength`, which bounds prompt + BOS + generated tokens.
+ */
+const Model = Schema.Struct({
+  id: Schema.NonEmptyString,
+  workerModel: Schema.NonEmptyString,
+  kind: Schema.Literals(["diffusion", "ar"]),
+  contextLength: PositiveInt,
+});
 export type Model = typeof Model.Type;
 
 const variableSchemas = {

@@ -17,7 +17,7 @@ export interface Env {
   /** Browser origins allowed by CORS, comma-separated; empty allows none. */
   CORS_ALLOWED_ORIGINS: string;
   /** The models the worker pool serves. */
-  MODELS: ReadonlyArray<{ id: string; kind: "diffusion" | "ar"; contextLength: number }>;
+  MODELS: ReadonlyArray<{ id: string; workerModel: string; kind: "diffusion" | "ar"; contextLength: number }>;
   /** Limits given to new keys when the admin does not set them. */
   DEFAULT_KEY_LIMITS: { requestsPerMinute: number; tokensPerMinute: number; concurrentRequests: number; tokensPerDay: number };
   /** Deadline for one generation, streaming included, in milliseconds. */

@@ -12,7 +12,7 @@ describe("API key authentication", () => {
     const { key } = await createKey();
     const { response } = await modelsWith(`Bearer ${key}`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ object: "list", data: [{ id: "unmask-diffusion", kind: "diffusion" }, { id: "unmask-ar", kind: "ar" }] });
+    expect(await response.json()).toMatchObject({ object: "list", data: [{ id: "unmask-diffusion", kind: "diffusion" }, { id: "unmask-diffusion-fast", kind: "diffusion" }, { id: "unmask-ar", kind: "ar" }] });
   });
 
   it("gives the same 401 for missing, malformed, unknown, wrong and revoked keys", async () => {

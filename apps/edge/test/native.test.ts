@@ -34,7 +34,7 @@ describe("POST /v1/generate (native)", () => {
     await post("/v1/generate", key, { prompt: "Hi", mode: "diffusion", maxTokens: 8 }, {}, requestId);
     const [recorded] = await recordedFor(requestId);
     // The edge always asks the worker for its event stream (apps/edge/README.md, "Worker contract").
-    expect(recorded?.body).toEqual({ prompt: "Hi", mode: "diffusion", maxTokens: 8, steps: 8, remasking: "low_confidence", stream: true });
+    expect(recorded?.body).toEqual({ prompt: "Hi", mode: "diffusion", model: "diffusion", maxTokens: 8, steps: 8, remasking: "low_confidence", stream: true });
   });
 
   it("forwards the fast-decoding options: cache, threshold or factor", async () => {

@@ -105,7 +105,7 @@ describe("the openai npm client, unmodified", () => {
 
   it("lists the models", async () => {
     const models = await client().models.list();
-    expect(models.data.map((model) => model.id)).toEqual(["unmask-diffusion", "unmask-ar"]);
+    expect(models.data.map((model) => model.id)).toEqual(["unmask-diffusion", "unmask-diffusion-fast", "unmask-ar"]);
   });
 
   it("surfaces the edge's errors as typed API errors", async () => {

@@ -39,7 +39,7 @@ describe("validation of POST /v1/completions", () => {
     const { response } = await post("/v1/completions", key, { ...base, model: "gpt-4" });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({
-      error: { code: "unknown_model", field: "model", message: 'The model "gpt-4" is not served here; choose one of: unmask-diffusion, unmask-ar.' },
+      error: { code: "unknown_model", field: "model", message: 'The model "gpt-4" is not served here; choose one of: unmask-diffusion, unmask-diffusion-fast, unmask-ar.' },
     });
   });
 

@@ -12,6 +12,8 @@ export type CacheMode = "none" | "prefix" | "dual";
 export interface WorkerGenerateRequest {
   prompt: string;
   mode: GenerationMode;
+  /** The worker's model directory name (the configured model's `workerModel`). */
+  model: string;
   maxTokens: number;
   steps?: number;
   blockLength?: number;

@@ -9,6 +9,8 @@ export const NativeGenerateBody = strictStandardSchema(
   Schema.Struct({
     prompt: Schema.String,
     mode: Schema.Literals(["diffusion", "ar"]),
+    /** A served model's public id (`GET /v1/models`) of this mode; default: the first model of the mode. */
+    model: Schema.optionalKey(Schema.String),
     maxTokens: Schema.optionalKey(Schema.Number),
     steps: Schema.optionalKey(Schema.Number),
     blockLength: Schema.optionalKey(Schema.Number),

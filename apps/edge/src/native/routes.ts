@@ -1,24 +1,41 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
+import type { Model } from "../config.js";
 import { ApiError } from "../errors.js";
 import { relayWorkerEvents } from "../forward/event-relay.js";
 import { EVENT_STREAM_HEADERS, formatEvent } from "../forward/server-sent-events.js";
 import { DEFAULT_MAX_TOKENS } from "../generation/sampler-params.js";
 import { startGeneration } from "../generation/start-generation.js";
+import { servedModel } from "../served-model.js";
 import { jsonBody } from "../validation/json-body.js";
 import { NativeGenerateBody } from "./generate-body.js";
 
 const sameName = (field: string): string => field;
+
+/** The model named by its public id (it must be of `mode`), else the first model of `mode`. */
+const modelFor = (models: ReadonlyArray<Model>, mode: Model["kind"], id: string | undefined): Model => {
+  if (id === undefined) {
+    const model = models.find((candidate) => candidate.kind === mode);
+    if (model === undefined) throw new ApiError(400, "unknown_model", `No ${mode} model is served.`, "mode");
+    return model;
+  }
+  const model = servedModel(models, id, "model");
+  if (model.kind !== mode) {
+    throw new ApiError(400, "invalid_parameter", `The model "${id}" is ${model.kind === "ar" ? "an autoregressive" : "a diffusion"} model, but "mode" is "${mode}".`, "model");
+  }
+  return model;
+};
 
 /**
  * `POST /v1/generate`: the worker's API behind the edge's keys and limits. Streaming relays every
  * denoising step as `event: step`, then `event: done` (or `event: error`), with keep-alive comments.
  */
 export const nativeRoutes = new Hono<AppEnv>().post("/v1/generate", ...jsonBody(NativeGenerateBody), async (c) => {
-  const body = c.req.valid("json");
-  const model = c.get("config").models.find((candidate) => candidate.kind === body.mode);
-  if (model === undefined) throw new ApiError(400, "unknown_model", `No ${body.mode} model is served.`, "mode");
-  const generation = await startGeneration(c, model, { ...body, maxTokens: body.maxTokens ?? DEFAULT_MAX_TOKENS, stream: body.stream ?? false }, sameName);
+  const { model: modelId, ...body } = c.req.valid("json");
+  const model = modelFor(c.get("config").models, body.mode, modelId);
+  const generation = await startGeneration(
+    c, model, { ...body, model: model.workerModel, maxTokens: body.maxTokens ?? DEFAULT_MAX_TOKENS, stream: body.stream ?? false }, sameName,
+  );
 
   if (!generation.request.stream) {
     const answer = await generation.readAnswer();

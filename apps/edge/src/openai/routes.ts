@@ -1,11 +1,13 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
+import type { Model } from "../config.js";
 import { ApiError } from "../errors.js";
 import { relayWorkerEvents } from "../forward/event-relay.js";
 import { EVENT_STREAM_HEADERS } from "../forward/server-sent-events.js";
 import type { WorkerGenerateRequest } from "../forward/worker-contract.js";
 import { DEFAULT_MAX_TOKENS } from "../generation/sampler-params.js";
 import { startGeneration } from "../generation/start-generation.js";
+import { servedModel } from "../served-model.js";
 import { jsonBody } from "../validation/json-body.js";
 import { CompletionBody, snakeCase } from "./completion-body.js";
 import { choice, completionHeader, completionUsage, finishReasonOf } from "./completion-format.js";
@@ -16,9 +18,10 @@ import { StopSequenceFilter } from "./stop-sequences.js";
 const present = <T extends object>(fields: T): Partial<T> =>
   Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 
-const workerRequest = (body: CompletionBody, mode: WorkerGenerateRequest["mode"]): WorkerGenerateRequest => ({
+const workerRequest = (body: CompletionBody, model: Model): WorkerGenerateRequest => ({
   prompt: body.prompt,
-  mode,
+  mode: model.kind,
+  model: model.workerModel,
   maxTokens: body.max_tokens ?? DEFAULT_MAX_TOKENS,
   stream: body.stream ?? false,
   ...present({
@@ -50,13 +53,9 @@ export const openAiRoutes = new Hono<AppEnv>()
     if (body.n !== undefined && body.n !== 1) {
       throw new ApiError(400, "invalid_parameter", `"n" must be 1: one completion per request is supported.`, "n");
     }
-    const model = c.get("config").models.find((candidate) => candidate.id === body.model);
-    if (model === undefined) {
-      const served = c.get("config").models.map((candidate) => candidate.id).join(", ");
-      throw new ApiError(400, "unknown_model", `The model "${body.model}" is not served here; choose one of: ${served}.`, "model");
-    }
+    const model = servedModel(c.get("config").models, body.model, "model");
     const stops = body.stop === undefined || body.stop === null ? [] : typeof body.stop === "string" ? [body.stop] : body.stop;
-    const generation = await startGeneration(c, model, workerRequest(body, model.kind), snakeCase);
+    const generation = await startGeneration(c, model, workerRequest(body, model), snakeCase);
     const header = completionHeader(c.get("requestId"), model.id);
 
     if (!generation.request.stream) {
