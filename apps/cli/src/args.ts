@@ -77,6 +77,7 @@ const FLAGS = {
   secret: { type: "string" },
   local: { type: "boolean" },
   mode: { type: "string" },
+  model: { type: "string" },
   compare: { type: "boolean" },
   json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
@@ -98,6 +99,14 @@ const rephrase = (error: unknown): UsageError => {
     return new UsageError(`${flag} needs a value`)
   }
   return new UsageError(message)
+}
+
+/** The worker's model directory names. */
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
+
+const parseModel = (raw: string): string => {
+  if (!MODEL_NAME.test(raw)) throw new UsageError(`--model must be a worker model name such as diffusion-fast, got "${raw}"`)
+  return raw
 }
 
 const parseUrl = (raw: string): string => {
@@ -163,6 +172,7 @@ export const parseCommand = (
       options: {
         prompt,
         mode,
+        model: typeof values["model"] === "string" ? parseModel(values["model"]) : undefined,
         compare,
         output: values["json"] === true ? "json" : values["quiet"] === true ? "quiet" : "auto",
         url: typeof urlRaw === "string" ? parseUrl(urlRaw) : DEFAULT_URL,

@@ -19,7 +19,8 @@ const silenceConsole = () => {
 
 /**
  * Starts `@unmask/gpu-worker` in this process on an ephemeral loopback port with the shipped models
- * (unsigned: it only listens on 127.0.0.1, for this process). MODEL_DIR, EXECUTION_PROVIDER,
+ * (unsigned: it only listens on 127.0.0.1, for this process): every model directory of MODEL_DIR,
+ * `diffusion-fast` included, so `--model` runs here too. MODEL_DIR, MODELS, EXECUTION_PROVIDER,
  * MODEL_PRECISION and the other worker variables are honoured from the environment.
  */
 export const startLocalWorker = async (env: Readonly<Record<string, string | undefined>>): Promise<LocalWorker> => {

@@ -22,6 +22,11 @@ export type OutputStyle = "auto" | "json" | "quiet"
 export interface CliOptions {
   readonly prompt: string
   readonly mode: GenerationMode
+  /**
+   * `--model`: the worker model to run (a model directory of the worker, e.g. `diffusion-fast`) for
+   * the chosen mode, or for the diffusion run of `--compare`; `undefined`: the worker's default.
+   */
+  readonly model: string | undefined
   /** Run diffusion, then AR, on the same prompt and compare them. */
   readonly compare: boolean
   readonly output: OutputStyle

@@ -1,4 +1,4 @@
-import { type GenerationMode, type SamplerOptions, WORKER_DEFAULT_MAX_TOKENS } from "./options.js"
+import { type CliOptions, type GenerationMode, type SamplerOptions, WORKER_DEFAULT_MAX_TOKENS } from "./options.js"
 
 /** The fields each mode sends; the others are left out (the worker would ignore them). */
 const FIELDS: Readonly<Record<GenerationMode, ReadonlyArray<keyof SamplerOptions>>> = {
@@ -19,9 +19,14 @@ const FIELDS: Readonly<Record<GenerationMode, ReadonlyArray<keyof SamplerOptions
 
 export type GenerateBody = Readonly<Record<string, string | number | boolean>>
 
-/** The streaming `POST /v1/generate` body: prompt, mode, and the given options that apply to it. */
-export const generateBody = (prompt: string, mode: GenerationMode, sampler: SamplerOptions): GenerateBody => {
+/** `--model` names the model of the chosen mode; with `--compare`, of the diffusion run (AR keeps the worker's default). */
+export const modelOfRun = (options: Pick<CliOptions, "model" | "compare">, mode: GenerationMode): string | undefined =>
+  options.compare && mode === "ar" ? undefined : options.model
+
+/** The streaming `POST /v1/generate` body: prompt, mode, the model when one is named, and the given options that apply to the mode. */
+export const generateBody = (prompt: string, mode: GenerationMode, sampler: SamplerOptions, model?: string): GenerateBody => {
   const body: Record<string, string | number | boolean> = { prompt, mode }
+  if (model !== undefined) body["model"] = model
   for (const field of FIELDS[mode]) {
     const value = sampler[field]
     if (value !== undefined) body[field] = value

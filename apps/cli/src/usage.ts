@@ -14,6 +14,9 @@ Worker:
 
 Mode:
   --mode diffusion|ar    sampler (default diffusion)
+  --model NAME           the worker's model for that mode, e.g. diffusion-fast (trained for parallel
+                         decoding); default: the worker's (diffusion, ar); with --compare: the
+                         diffusion run's
   --compare              run diffusion, then AR, on the same prompt; print both and their timings
 
 Sampler (sent only when given; the worker's defaults otherwise):

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { type ParsedCommand, parseCommand } from "../src/args.js"
 import { UsageError } from "../src/errors.js"
-import { generateBody } from "../src/request.js"
+import { generateBody, modelOfRun } from "../src/request.js"
 
 const run = (argv: ReadonlyArray<string>, env: Record<string, string> = {}) => {
   const command = parseCommand(argv, env)
@@ -74,6 +74,21 @@ describe("parseCommand", () => {
       topP: 0.9,
       stream: true,
     })
+  })
+
+  it("--model names the worker model of the chosen mode; with --compare, of the diffusion run only", () => {
+    const fast = run(["x", "--model", "diffusion-fast", "--length", "8"]).options
+    expect(fast.model).toBe("diffusion-fast")
+    expect(generateBody(fast.prompt, "diffusion", fast.sampler, modelOfRun(fast, "diffusion"))).toEqual({
+      prompt: "x", mode: "diffusion", model: "diffusion-fast", maxTokens: 8, stream: true,
+    })
+    const compared = run(["x", "--compare", "--model", "diffusion-fast"]).options
+    expect([modelOfRun(compared, "diffusion"), modelOfRun(compared, "ar")]).toEqual(["diffusion-fast", undefined])
+    expect(modelOfRun(run(["x", "--mode", "ar", "--model", "ar"]).options, "ar")).toBe("ar")
+    expect(run(["x"]).options.model).toBeUndefined()
+    expect(generateBody("x", "diffusion", {}, undefined)).not.toHaveProperty("model")
+    expect(usage(["x", "--model", "../ar"])).toBe(`--model must be a worker model name such as diffusion-fast, got "../ar"`)
+    expect(usage(["x", "--model"])).toBe("--model needs a value")
   })
 
   it("warns about flags the chosen mode ignores", () => {

@@ -109,6 +109,27 @@ describe("unmask against a running worker (stdout not a TTY)", () => {
     expect(result.ar.request).not.toHaveProperty("steps")
   })
 
+  it("--model diffusion-fast runs on the worker's diffusion-fast model", async () => {
+    const fastCalls = async () => {
+      const text = await (await fetch(`${worker.url}/metrics`)).text()
+      return text.split("\n").filter((line) => line.startsWith("unmask_model_calls_total{") && line.includes('model="diffusion-fast"'))
+        .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(" ") + 1)), 0)
+    }
+    const before = await fastCalls()
+    const run = await runCli(["--url", worker.url, PROMPT, ...SMALL, "--model", "diffusion-fast", "--json"])
+    expect(run).toMatchObject({ code: 0, stderr: "" })
+    expect(JSON.parse(run.stdout)).toMatchObject({ mode: "diffusion", request: { model: "diffusion-fast" }, usage: { nfe: 8 } })
+    expect(await fastCalls()).toBe(before + 8)
+    const plain = await runCli(["--url", worker.url, PROMPT, ...SMALL, "--model", "diffusion-fast"])
+    expect(plain.stdout).toMatch(/\ndone mode=diffusion model=diffusion-fast finish=/)
+  })
+
+  it("a model the worker has not loaded is its 400 model_not_found (exit 2)", async () => {
+    const run = await runCli(["--url", worker.url, PROMPT, ...SMALL, "--model", "diffusion-slow"])
+    expect(run).toMatchObject({ code: 2, stdout: "" })
+    expect(run.stderr).toContain('the worker answered 400 model_not_found (model): no model "diffusion-slow" is loaded here')
+  })
+
   it("rejects a bad option before calling the worker (exit 2)", async () => {
     const before = await modelCalls(worker.url)
     const unknown = await runCli(["--url", worker.url, PROMPT, "--lenght", "8"])
@@ -188,5 +209,11 @@ describe("unmask without a worker", () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toBe(", there was a little girl named Lily. She loved to play her toys.\n")
     expect(run.stderr).toMatch(/in-process worker ready in \d+\.\d s \(cpu\)/)
+  })
+
+  it("--local --model diffusion-fast runs that model in-process", async () => {
+    const run = await runCli(["--local", PROMPT, ...SMALL, "--model", "diffusion-fast", "--json"])
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout)).toMatchObject({ worker: { inProcess: true }, request: { model: "diffusion-fast" }, usage: { nfe: 8 } })
   })
 })

@@ -6,6 +6,7 @@ export const summaryLine = (result: RunResult): string => {
   const firstFrame = result.firstFrameMs === null ? "-" : `${(result.firstFrameMs / 1000).toFixed(3)}s`
   return [
     `done mode=${result.mode}`,
+    ...(typeof result.request["model"] === "string" ? [`model=${result.request["model"]}`] : []),
     `finish=${response.finishReason}`,
     `tokens=${response.usage.completionTokens}`,
     `nfe=${response.usage.nfe}`,
