@@ -5,19 +5,20 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundledChromium } from "../../../scripts/bundledChromium.mjs";
 
 /**
  * The playground (apps/edge/public, served as static assets by the edge) in headless Chromium,
  * against `npm start`'s real stack: tsc build, gpu-worker on the shipped models, wrangler dev.
  * Screenshots go to test-artifacts/playground/; UNMASK_UPDATE_SCREENSHOT=1 (or a missing file)
- * also refreshes docs/playground.png, the README's picture.
+ * also refreshes docs/playground.png, the README's picture. The browser is the headless Chromium that
+ * the npm package @sparticuz/chromium ships (scripts/bundledChromium.mjs), or CHROMIUM_PATH's.
  */
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const stackFile = join(repoRoot, ".unmask/stack.json");
 const artifacts = join(repoRoot, "test-artifacts/playground");
 const docsScreenshot = join(repoRoot, "docs/playground.png");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 interface Stack {
   edgeUrl: string;
@@ -113,7 +114,8 @@ const recordedFrames = (page: Page) =>
   page.evaluate(() => (window as unknown as { frames_: Array<{ step: number; masks: number; cellMasks: number }> }).frames_);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  const chromiumPath = process.env.CHROMIUM_PATH;
+  const browserToLaunch = chromiumPath === undefined ? bundledChromium() : { executablePath: chromiumPath, env: {} };
   mkdirSync(artifacts, { recursive: true });
   const log = createWriteStream(join(artifacts, "stack.log"));
   const [workerPort, edgePort] = [await freePort(), await freePort()];
@@ -127,7 +129,8 @@ beforeAll(async () => {
   stackProcess.stderr!.pipe(log);
   stack = await waitForStack(stackProcess, 240);
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: browserToLaunch.executablePath,
+    env: { ...process.env, ...browserToLaunch.env },
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
   });
 });
