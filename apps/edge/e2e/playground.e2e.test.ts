@@ -267,6 +267,27 @@ describe("the web playground, served by the edge, against npm start's stack", ()
     expect(await page.getAttribute("#blockLength", "aria-invalid")).toBe("true");
   });
 
+  it("runs the model picked in the form: unmask-diffusion-fast, named in the request, the panel and the URL", async () => {
+    const errorsBefore = pageErrors.length;
+    const page = await openPage();
+    await withKey(page);
+    await page.selectOption("#model", "unmask-diffusion-fast");
+    await page.fill("#maxTokens", "32");
+    await page.fill("#steps", "16");
+    await page.fill("#blockLength", "32");
+    const request = page.waitForRequest((r) => r.url().endsWith("/v1/generate"));
+    await page.click("#generate");
+    expect((await request).postDataJSON()).toMatchObject({ mode: "diffusion", model: "unmask-diffusion-fast", maxTokens: 32, steps: 16 });
+    await page.waitForSelector(`${panel("diffusion")}[data-state="done"]`, { timeout: 90_000 });
+    expect(await page.textContent(`${panel("diffusion")} h2`)).toBe("Diffusion · unmask-diffusion-fast");
+    expect(await page.textContent(`${panel("diffusion")} [data-stat="nfe"]`)).toBe("16");
+    expect(new URL(page.url()).searchParams.get("model")).toBe("unmask-diffusion-fast");
+    await page.reload();
+    await page.waitForSelector("html[data-ready=true]");
+    expect(await page.inputValue("#model")).toBe("unmask-diffusion-fast");
+    expect(pageErrors.slice(errorsBefore)).toEqual([]);
+  });
+
   it("is readable at 375 px, and sends the parallel rule and cache mode (dynamic step count)", async () => {
     const page = await openPage({ width: 375, height: 812 });
     await withKey(page);

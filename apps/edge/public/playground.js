@@ -4,7 +4,7 @@
 
 const KEY_STORAGE = "unmask.apiKey";
 /** Form fields that make up a run; also the URL parameters that reproduce it. */
-const FIELDS = ["prompt", "maxTokens", "steps", "blockLength", "remasking", "threshold", "factor", "temperature", "cache", "seed"];
+const FIELDS = ["prompt", "model", "maxTokens", "steps", "blockLength", "remasking", "threshold", "factor", "temperature", "cache", "seed"];
 const NUMERIC = new Set(["maxTokens", "steps", "blockLength", "threshold", "factor", "temperature", "seed"]);
 const MASK_TEXT = "[MASK]";
 
@@ -142,6 +142,7 @@ const formatMs = (ms) => (ms === undefined ? "–" : ms < 1000 ? `${Math.round(m
 class RunPanel {
   constructor(element, title) {
     this.element = element;
+    this.title = title;
     this.mode = element.dataset.mode;
     const id = `run-${this.mode}`;
     element.innerHTML = `
@@ -176,8 +177,9 @@ class RunPanel {
     this.status.textContent = status;
   }
 
-  /** A fresh canvas of `length` cells for a run of `expectedSteps` steps (a guess when dynamic). */
-  start(length, expectedSteps, prompt) {
+  /** A fresh canvas of `length` cells for a run of `expectedSteps` steps (a guess when dynamic), titled with its model. */
+  start(length, expectedSteps, prompt, model) {
+    $("h2", this.element).textContent = model ? `${this.title} · ${model}` : this.title;
     this.length = length;
     this.expectedSteps = expectedSteps;
     this.prompt = prompt;
@@ -321,7 +323,7 @@ const readSettings = () => {
 
 const diffusionBody = (s) => {
   const body = { prompt: s.prompt, mode: "diffusion", maxTokens: s.maxTokens, stream: true };
-  for (const name of ["steps", "blockLength", "remasking", "temperature", "threshold", "factor", "cache", "seed"]) {
+  for (const name of ["model", "steps", "blockLength", "remasking", "temperature", "threshold", "factor", "cache", "seed"]) {
     if (s[name] !== undefined) body[name] = s[name];
   }
   return body;
@@ -341,7 +343,7 @@ const writeUrl = (settings, compare) => {
   history.replaceState(null, "", `${location.pathname}?${params}`);
 };
 
-/** A URL with any run parameter sets every field: absent ones are empty, as they were when shared. */
+/** A URL with any run parameter sets every field: absent ones are empty, as they were when shared (the model: the default). */
 const readUrl = () => {
   const params = new URLSearchParams(location.search);
   if (!FIELDS.some((name) => params.has(name))) return false;
@@ -397,7 +399,7 @@ const panels = {
 let controller;
 
 const run = async (panel, body, expectedSteps, apiKey, signal) => {
-  panel.start(body.maxTokens, expectedSteps, body.prompt);
+  panel.start(body.maxTokens, expectedSteps, body.prompt, body.model);
   const started = performance.now();
   let response;
   try {
