@@ -15,7 +15,17 @@ describe("planFastCells", () => {
       "P63-N192-dual-thr0.9-b32",
       "P63-N192-prefix-thr0.9-b32-head",
       "P63-N192-dual-f1-b32-head",
+      "diffusion-fast-P63-N192-vanilla",
+      "diffusion-fast-P63-N192-dual-thr0.5-b32-head",
     ]))
+  })
+
+  it("measures every other diffusion model with its own plain reference and the parallel rules, never AR twice", () => {
+    const cells = planFastCells(fullFastAxes, 256).filter((cell) => cell.genLength === 128)
+    const fast = cells.filter((cell) => cell.diffusionModel === "diffusion-fast")
+    expect(fast.map((cell) => cell.sampler.kind)).toContain("vanilla")
+    expect(fast.some((cell) => cell.sampler.kind === "ar")).toBe(false)
+    expect(cells.filter((cell) => cell.sampler.kind === "ar")).toHaveLength(1)
   })
 
   it("drops lengths beyond the context or not made of whole blocks", () => {

@@ -23,16 +23,18 @@ function maxDeviation(logits: Float32Array, length: number, vocab: number, sampl
 }
 
 describe("ONNX graphs match PyTorch", () => {
-  it("diffusion: logits equal PyTorch's on the export fixtures to 1e-4, with padding masked", async () => {
-    const fixture = readJson<Fixture>(`${modelDir("diffusion")}fixtures/parity.json`)
-    const { vocab_size } = readJson<{ vocab_size: number }>(`${modelDir("diffusion")}config.json`)
-    const out = await (await session("diffusion")).run({
-      input_ids: int64(fixture.input_ids),
-      attention_mask: int64(fixture.attention_mask!),
+  for (const model of ["diffusion", "diffusion-fast"]) {
+    it(`${model}: logits equal PyTorch's on the export fixtures to 1e-4, with padding masked`, async () => {
+      const fixture = readJson<Fixture>(`${modelDir(model)}fixtures/parity.json`)
+      const { vocab_size } = readJson<{ vocab_size: number }>(`${modelDir(model)}config.json`)
+      const out = await (await session(model)).run({
+        input_ids: int64(fixture.input_ids),
+        attention_mask: int64(fixture.attention_mask!),
+      })
+      const logits = out["logits"]!.data as Float32Array
+      expect(maxDeviation(logits, fixture.input_ids[0]!.length, vocab_size, fixture.logits_sample)).toBeLessThan(1e-4)
     })
-    const logits = out["logits"]!.data as Float32Array
-    expect(maxDeviation(logits, fixture.input_ids[0]!.length, vocab_size, fixture.logits_sample)).toBeLessThan(1e-4)
-  })
+  }
 
   it("ar: prefill logits equal PyTorch's, and cached one-token decoding equals the full forward", async () => {
     const fixture = readJson<Fixture>(`${modelDir("ar")}fixtures/parity.json`)

@@ -18,6 +18,11 @@ export interface FastAxes {
   readonly repeats: number
   /** Greedy: the confidence head applies and the drift is deterministic. */
   readonly temperature: 0
+  /**
+   * Other diffusion models (directories under models/) measured in the same run: plain LLaDA as their
+   * reference and the dual-cache cells with every parallel rule, beside the default model and AR.
+   */
+  readonly otherDiffusionModels: ReadonlyArray<string>
   /** The drift measurement: N of its generations and how many prompts. */
   readonly drift: { readonly genLength: number; readonly prompts: number }
 }
@@ -36,6 +41,7 @@ export const fullFastAxes: FastAxes = {
   warmupRuns: 1,
   repeats: 3,
   temperature: 0,
+  otherDiffusionModels: ["diffusion-fast"],
   drift: { genLength: 128, prompts: 3 },
 }
 
@@ -87,6 +93,20 @@ export const planFastCells = (axes: FastAxes, contextLength: number): Array<Grid
     ]
     for (const sampler of settings) {
       cells.push({ id: `P${axes.promptLength}-N${genLength}-${variantId(sampler)}`, promptLength: axes.promptLength, genLength, steps: genLength, sampler })
+    }
+    const parallel: Array<SamplerSetting> = [
+      { kind: "vanilla" },
+      ...axes.thresholds.map((threshold) => cached("dual", { threshold })),
+      ...axes.factors.map((factor) => cached("dual", { factor })),
+      ...axes.smallerBlocks.map((block) => cached("dual", { threshold: axes.thresholds[0]! }, true, block)),
+    ]
+    for (const diffusionModel of axes.otherDiffusionModels) {
+      for (const sampler of parallel) {
+        cells.push({
+          id: `${diffusionModel}-P${axes.promptLength}-N${genLength}-${variantId(sampler)}`,
+          promptLength: axes.promptLength, genLength, steps: genLength, sampler, diffusionModel,
+        })
+      }
     }
   }
   return cells

@@ -9,14 +9,14 @@ import { planFastCells } from "./FastPlan.js"
 import type { FastResults } from "./FastResults.js"
 import { measureDrift } from "./measureDrift.js"
 
-export const runFast = (models: BenchModels, axes: FastAxes) =>
+export const runFast = (models: BenchModels, axes: FastAxes, otherModels: ReadonlyMap<string, BenchModels>) =>
   Effect.gen(function*() {
     const startedAt = new Date()
     if (axes.repeats > fixedPrompts.length) {
       return yield* Effect.die(new Error(`${axes.repeats} repeats but only ${fixedPrompts.length} fixed prompts`))
     }
     const prompts = yield* promptInputs(models, axes.promptLength)
-    const cells = yield* measureCells(models, planFastCells(axes, models.contextLength), prompts, axes)
+    const cells = yield* measureCells(models, planFastCells(axes, models.contextLength), prompts, axes, otherModels)
     yield* Console.error("drift of the block caches against full forwards…")
     const drift = yield* measureDrift(models, prompts.slice(0, axes.drift.prompts), axes.drift.genLength, axes.blockLength)
     return {

@@ -14,6 +14,8 @@ export const GateBaseline = Schema.Struct({
   /** Why the tolerance is what it is: the run-to-run noise it was chosen from. */
   noise: Schema.optionalKey(Schema.Unknown),
   metrics: Schema.Record(Schema.String, Schema.Number),
+  /** Deterministic counts (NFE) compared exactly: any rise fails. */
+  exactCounts: Schema.optionalKey(Schema.Record(Schema.String, Schema.Number)),
 })
 export type GateBaseline = typeof GateBaseline.Type
 

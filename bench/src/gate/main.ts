@@ -6,10 +6,12 @@ import { gateBaselineFile, resultsDir } from "../benchPaths.js"
 import { writeJson } from "../grid/writeJson.js"
 import { loadBenchModels } from "../models/loadBenchModels.js"
 import { modelOptionsFromEnv } from "../models/modelOptionsFromEnv.js"
+import { promptInputs } from "../grid/promptInputs.js"
 import { compareToBaseline, formatGateTable, gatePassed } from "./compareToBaseline.js"
 import { readGateBaseline } from "./GateBaseline.js"
 import type { GateMeasurement } from "./GateMeasurement.js"
 import { gateMetrics } from "./gateMetrics.js"
+import { compareExactCounts, EXACT_COUNT_PLAN, formatCountTable, measureExactCounts } from "./exactCounts.js"
 import { DEFAULT_GATE_ROUNDS, gatePlan } from "./gatePreset.js"
 import { measureGate } from "./measureGate.js"
 
@@ -46,6 +48,19 @@ const measurement: GateMeasurement = values.from === undefined
     return yield* measureGate(models, gatePlan, rounds, injected)
   })))
   : JSON.parse(readFileSync(values.from, "utf8")).measurement as GateMeasurement
+const DIFFUSION_MODELS = ["diffusion", "diffusion-fast"]
+const exactCounts: Record<string, number> = values.from === undefined
+  ? await Effect.runPromise(Effect.gen(function*() {
+    const counts: Record<string, number> = {}
+    for (const diffusionModel of DIFFUSION_MODELS) {
+      Object.assign(counts, yield* Effect.scoped(Effect.gen(function*() {
+        const models = yield* loadBenchModels({ ...modelOptionsFromEnv(process.env), diffusionModel })
+        return yield* measureExactCounts(diffusionModel, models, yield* promptInputs(models, EXACT_COUNT_PLAN.promptLength))
+      })))
+    }
+    return counts
+  }))
+  : JSON.parse(readFileSync(values.from, "utf8")).exactCounts ?? {}
 const seconds = Math.round((Date.now() - started) / 1000)
 const metrics = gateMetrics(measurement)
 const { machine } = measurement
@@ -56,23 +71,28 @@ if (values["write-baseline"]) {
     ...previous,
     measuredOn: `${machine.cpuModel}, ${machine.logicalCores} cores, ${machine.provider}, load ${machine.loadAverage.join("/")}, ${measurement.startedAt}, ${measurement.rounds.length} rounds`,
     metrics: Object.fromEntries(metrics.map((metric) => [metric.name, Number(metric.value.toPrecision(4))])),
+    exactCounts,
   }
   writeFileSync(values.baseline, `${JSON.stringify(updated, null, 2)}\n`)
   console.log(`wrote ${values.baseline}`)
 }
 const baseline = readGateBaseline(values.baseline)
 const rows = compareToBaseline(metrics, baseline)
-const passed = gatePassed(rows)
+const countRows = compareExactCounts(exactCounts, baseline.exactCounts)
+const passed = gatePassed(rows) && countRows.every((row) => row.verdict !== "regressed")
 if (values.from === undefined) {
   writeJson(values.out, {
     seconds,
     passed,
     metrics: Object.fromEntries(metrics.map((metric) => [metric.name, metric.value])),
     rows: rows.map((row) => ({ ...row, metric: { ...row.metric } })),
+    exactCounts,
+    countRows,
     measurement,
   })
 }
 console.log(formatGateTable(rows, baseline.tolerance))
+console.log(`\n${formatCountTable(countRows)}`)
 const injections = [
   injected.slowDiffusion > 1 ? `diffusion calls made ${injected.slowDiffusion}× (--slow-diffusion)` : "",
   injected.slowSampler > 1 ? `sampler work ${injected.slowSampler}× (--slow-sampler)` : "",
@@ -80,6 +100,10 @@ const injections = [
 console.log(`\n${measurement.rounds.length} rounds, ${seconds} s${injections.length > 0 ? `, ${injections.join(", ")}` : ""}${values.from === undefined ? `; wrote ${values.out}` : ""}`)
 if (!passed) {
   const regressed = rows.filter((row) => row.verdict === "regressed")
-  console.error(`\nbench:ci FAILED: ${regressed.map((row) => `${row.metric.name} (${((row.change! - 1) * 100).toFixed(0)} %)`).join(", ")} moved beyond the tolerance`)
+  const counts = countRows.filter((row) => row.verdict === "regressed")
+  console.error(`\nbench:ci FAILED: ${[
+    ...regressed.map((row) => `${row.metric.name} (${((row.change! - 1) * 100).toFixed(0)} %) moved beyond the tolerance`),
+    ...counts.map((row) => `${row.name} rose ${row.baseline} → ${row.value}`),
+  ].join("; ")}`)
   process.exitCode = 1
 }

@@ -8,6 +8,8 @@ export interface GridCell {
   /** Diffusion steps T; for `ar` and `threshold` the frame count is whatever the run takes. */
   readonly steps: number
   readonly sampler: SamplerSetting
+  /** The diffusion model directory the cell decodes with; absent = the default `diffusion`. */
+  readonly diffusionModel?: string
 }
 
 /** The axes of a grid run; cells outside the model's context are dropped. */
@@ -21,6 +23,8 @@ export interface GridAxes {
   readonly warmupRuns: number
   readonly repeats: number
   readonly temperature: number
+  /** Other diffusion models (directories under models/) given every diffusion cell too, in the same run. */
+  readonly otherDiffusionModels: ReadonlyArray<string>
 }
 
 /** The shape of the standalone model-call profile that the cost model is fitted on. */
@@ -51,6 +55,7 @@ export const fullPreset: GridPreset = {
     warmupRuns: 1,
     repeats: 4,
     temperature: 1,
+    otherDiffusionModels: ["diffusion-fast"],
   },
   calls: {
     diffusionLengths: [8, 17, 33, 65, 97, 129, 161, 193, 225, 256],
@@ -73,6 +78,7 @@ export const quickPreset: GridPreset = {
     warmupRuns: 1,
     repeats: 3,
     temperature: 1,
+    otherDiffusionModels: [],
   },
   calls: {
     diffusionLengths: [17, 65, 129],
@@ -125,6 +131,10 @@ export const planCells = (axes: GridAxes, contextLength: number): Array<GridCell
         add(promptLength, genLength, genLength, { kind: "threshold", blockLength: thresholdBlock, threshold: axes.threshold.threshold })
       }
     }
+  }
+  const diffusionCells = cells.filter((cell) => cell.sampler.kind !== "ar")
+  for (const diffusionModel of axes.otherDiffusionModels) {
+    for (const cell of diffusionCells) cells.push({ ...cell, id: `${diffusionModel}-${cell.id}`, diffusionModel })
   }
   return cells
 }

@@ -102,7 +102,7 @@ export const cellResult = (
     const nfe = median(runs.map((run) => run.result.nfe))
     return {
       ...cell,
-      label: samplerLabel(cell.sampler),
+      label: cell.diffusionModel === undefined ? samplerLabel(cell.sampler) : `${cell.diffusionModel}: ${samplerLabel(cell.sampler)}`,
       wallMs,
       nfe,
       tokensPerForward: cell.genLength / nfe,

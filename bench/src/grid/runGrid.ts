@@ -9,7 +9,7 @@ import type { CellResult, GridResults } from "./GridResults.js"
 import { measureCells } from "./measureCells.js"
 import { profileCalls } from "./profileCalls.js"
 
-export const runGrid = (models: BenchModels, preset: GridPreset) =>
+export const runGrid = (models: BenchModels, preset: GridPreset, otherModels: ReadonlyMap<string, BenchModels> = new Map()) =>
   Effect.gen(function*() {
     const startedAt = new Date()
     const machine = describeMachine(models.provider, models.intraOpThreads)
@@ -24,7 +24,7 @@ export const runGrid = (models: BenchModels, preset: GridPreset) =>
     const results: Array<CellResult> = []
     for (const promptLength of grid.promptLengths) {
       const prompts = yield* promptInputs(models, promptLength)
-      results.push(...yield* measureCells(models, cells.filter((cell) => cell.promptLength === promptLength), prompts, grid))
+      results.push(...yield* measureCells(models, cells.filter((cell) => cell.promptLength === promptLength), prompts, grid, otherModels))
     }
     return {
       preset: preset.name,

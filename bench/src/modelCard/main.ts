@@ -2,6 +2,7 @@
 // validation NLL (AR exact; diffusion core's Monte-Carlo bound with its standard error) on the
 // first stories of the TinyStories valid split, and unedited samples for "Once upon a time".
 // Usage: npm run model-card -w @unmask/bench [-- --stories 100 --samples 32]
+//        [-- --diffusion-model diffusion-fast --out results/model-card-diffusion-fast.json]
 import { arGenerate, CachedDenoiser, CausalLM, collectResult, Denoiser, diffusionGenerate, likelihoodBound } from "@unmask/core"
 import { Effect, Layer } from "effect"
 import { readFileSync, writeFileSync } from "node:fs"
@@ -12,7 +13,12 @@ import { loadBenchModels } from "../models/loadBenchModels.js"
 import { continuationNll } from "../quality/continuationNll.js"
 
 const { values } = parseArgs({
-  options: { stories: { type: "string", default: "100" }, samples: { type: "string", default: "32" } },
+  options: {
+    stories: { type: "string", default: "100" },
+    samples: { type: "string", default: "32" },
+    "diffusion-model": { type: "string", default: "diffusion" },
+    out: { type: "string" },
+  },
 })
 const storyCount = Number(values.stories)
 const boundSamples = Number(values.samples)
@@ -22,7 +28,7 @@ const SAMPLE_SEEDS = [1, 2, 3]
 const TEMPERATURE = 0.8
 
 const program = Effect.gen(function*() {
-  const models = yield* loadBenchModels({ modelDir: defaultModelDir, executionProvider: "cpu", intraOpThreads: 1 })
+  const models = yield* loadBenchModels({ modelDir: defaultModelDir, executionProvider: "cpu", intraOpThreads: 1, diffusionModel: values["diffusion-model"] })
   const stories = readFileSync(validFile, "utf8").split("\n<|endoftext|>\n").filter((s) => s.length > 0).slice(0, storyCount)
   const sequences: Int32Array[] = []
   for (const story of stories) {
@@ -67,6 +73,7 @@ const program = Effect.gen(function*() {
   }
 
   return {
+    diffusionModel: values["diffusion-model"],
     evaluation: { split: "valid", stories: stories.length, tokens, boundSamplesPerStory: boundSamples },
     ar: { natsPerToken: arNats / tokens },
     diffusion: { natsPerToken: diffusionNats / tokens, standardError: Math.sqrt(diffusionVariance) / tokens },
@@ -75,5 +82,5 @@ const program = Effect.gen(function*() {
 })
 
 const report = await Effect.runPromise(Effect.scoped(program))
-writeFileSync(resolve(resultsDir, "model-card.json"), JSON.stringify(report, null, 2))
+writeFileSync(values.out ?? resolve(resultsDir, values["diffusion-model"] === "diffusion" ? "model-card.json" : `model-card-${values["diffusion-model"]}.json`), JSON.stringify(report, null, 2))
 console.log(JSON.stringify(report, null, 2))

@@ -15,6 +15,8 @@ export interface BenchModelOptions {
   readonly modelDir: string
   readonly executionProvider: "cpu" | "cuda" | "auto"
   readonly intraOpThreads: number
+  /** The diffusion model directory under modelDir (default `diffusion`). */
+  readonly diffusionModel?: string
 }
 
 /** A batch-1 KV cache straight from the graph: [layers, 2, 1, heads, length, headDim]. */
@@ -34,25 +36,26 @@ const toModelError = (error: { readonly message: string }) => new ModelError({ m
  */
 export const loadBenchModels = (options: BenchModelOptions): Effect.Effect<BenchModels, unknown, Scope.Scope> =>
   Effect.gen(function*() {
+    const diffusionModel = options.diffusionModel ?? "diffusion"
     const settings = yield* parseWorkerConfig({
       MODEL_DIR: options.modelDir,
       EXECUTION_PROVIDER: options.executionProvider,
       ORT_INTRA_OP_THREADS: String(options.intraOpThreads),
       ALLOW_UNSIGNED: "1",
-      MODELS: "diffusion,ar",
+      MODELS: `${diffusionModel},ar`,
     })
     const services = yield* Layer.build(
       TextTokenizerLive.pipe(Layer.provideMerge(ModelRegistryLive), Layer.provide(Layer.succeed(WorkerConfig, settings))),
     )
     const { provider, models } = Context.get(services, ModelRegistry)
-    const diffusion = models.get("diffusion")
+    const diffusion = models.get(diffusionModel)
     const ar = models.get("ar")
-    if (diffusion?.kind !== "diffusion" || ar?.kind !== "ar") return yield* Effect.fail(new Error(`${options.modelDir} lacks the diffusion or ar model`))
+    if (diffusion?.kind !== "diffusion" || ar?.kind !== "ar") return yield* Effect.fail(new Error(`${options.modelDir} lacks the ${diffusionModel} or ar model`))
     const tokenizer = Context.get(services, TextTokenizer)
     const vocab = ar.config.vocab_size
     const emptyCache = new Float32Array(0)
     const cachedGraph = diffusion.cachedGraph
-    if (cachedGraph === undefined) return yield* Effect.fail(new Error(`${options.modelDir}/diffusion ships no cache-aware graph`))
+    if (cachedGraph === undefined) return yield* Effect.fail(new Error(`${options.modelDir}/${diffusionModel} ships no cache-aware graph`))
     const cachedFacts = {
       vocab: diffusion.config.vocab_size,
       shift: diffusion.config.architecture.shifted_logits === true ? 1 : 0,

@@ -112,7 +112,8 @@ const answer = (results: FastResults, model: CostModel | undefined) => {
   ].filter((line) => line !== "").join("\n")
 }
 
-export const fastLatencyChart = (results: FastResults): ChartSpec => {
+export const fastLatencyChart = (allResults: FastResults): ChartSpec => {
+  const results = defaultModelOnly(allResults)
   const byLabel = new Map<string, Array<CellResult>>()
   for (const cell of results.cells) byLabel.set(cell.label, [...(byLabel.get(cell.label) ?? []), cell])
   const shown = [...byLabel.entries()].filter(([, cells]) =>
@@ -132,8 +133,9 @@ export const fastLatencyChart = (results: FastResults): ChartSpec => {
 }
 
 /** The report's section on Fast-dLLM's techniques, from `bench/results/fast.json`. */
-export const renderFastSection = (results: FastResults, fastFile: string, chartFile: string, model?: CostModel): string =>
-  `## Fast decoding: block KV caches, parallel rules, fused confidence head
+export const renderFastSection = (allResults: FastResults, fastFile: string, chartFile: string, model?: CostModel): string => {
+  const results = defaultModelOnly(allResults)
+  return `## Fast decoding: block KV caches, parallel rules, fused confidence head
 
 From \`${fastFile}\` (\`npm run bench:fast -w @unmask/bench\`, started ${results.startedAt}, ${results.durationSeconds} s; load average at start ${
     results.machine.loadAverage.join(" / ")
@@ -156,3 +158,7 @@ computed before the block's latest commits.
 
 ${driftTable(results)}
 `
+}
+
+/** This section is about the shipped `diffusion` model; other models have theirs ("Trained for parallel decoding"). */
+const defaultModelOnly = (results: FastResults): FastResults => ({ ...results, cells: results.cells.filter((cell) => cell.diffusionModel === undefined) })

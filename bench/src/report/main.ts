@@ -10,6 +10,7 @@ import { measuredCrossover } from "../costModel/measuredCrossover.js"
 import type { GridResults } from "../grid/GridResults.js"
 import { batchingChart, costModelChart, entropyChart, latencyChart, perplexityChart, speedupChart } from "./charts.js"
 import { fastLatencyChart, renderFastSection } from "./fastSection.js"
+import { type DiagnosisFile, type HeldOut, renderParallelSection } from "./parallelSection.js"
 import { renderReport } from "./renderReport.js"
 import { renderChart } from "./svg/renderChart.js"
 
@@ -22,7 +23,9 @@ const { values } = parseArgs({
     out: { type: "string", default: resultsDir },
   },
 })
-const results = JSON.parse(readFileSync(values.grid, "utf8")) as GridResults
+const allGrid = JSON.parse(readFileSync(values.grid, "utf8")) as GridResults
+// The crossover, cost model and charts are about the shipped `diffusion` model; other models' cells go to their own section.
+const results: GridResults = { ...allGrid, cells: allGrid.cells.filter((cell) => cell.diffusionModel === undefined) }
 
 const model = fitCostModel(results.calls)
 const settings = [...new Map(results.cells.map((cell) => [`${cell.promptLength}:${cell.genLength}`, cell])).values()]
@@ -58,7 +61,21 @@ const report = renderReport({
   ...(gpu === undefined ? {} : { gpu }),
   ...(fast === undefined ? {} : { fastSection: renderFastSection(fast, relative(join(values.out, ".."), values.fast), "fast-latency-vs-n.svg", model) }),
 })
-writeFileSync(join(values.out, "report.md"), report)
+const readIfPresent = <A>(path: string): A | undefined => existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) as A : undefined
+const FAST_MODEL = "diffusion-fast"
+const heldOut = Object.fromEntries(
+  ([["diffusion", "model-card.json"], [FAST_MODEL, `model-card-${FAST_MODEL}.json`]] as const).flatMap(([name, file]) => {
+    const card = readIfPresent<HeldOut>(join(resultsDir, file))
+    return card === undefined ? [] : [[name, card] as const]
+  }),
+)
+const diagnosis = readIfPresent<DiagnosisFile>(join(resultsDir, "diagnosis.json"))
+const parallelSection = fast === undefined || !fast.cells.some((cell) => cell.diffusionModel === FAST_MODEL) ? "" : renderParallelSection({
+  fast, fastFile: relative(join(values.out, ".."), values.fast), heldOut, fastModel: FAST_MODEL, baseModel: "diffusion",
+  grid: allGrid, gridFile: relative(join(values.out, ".."), values.grid),
+  ...(diagnosis === undefined ? {} : { diagnosis }),
+})
+writeFileSync(join(values.out, "report.md"), parallelSection === "" ? report : `${report.trimEnd()}\n\n${parallelSection}`)
 console.log(`F_diff(L) = ${formatFit(model.diffusion, "L")}`)
 console.log(`F_AR(p)   = ${formatFit(model.arStep, "p")}`)
 console.log(`wrote ${join(values.out, "report.md")} and ${charts.length} SVG plots`)
