@@ -26,6 +26,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from checkpoints import resume, save_atomically
 from model import ModelConfig, Transformer
 from parallel_decoding import threshold_decode
 from train import EOT_ID, MASK_ID, diffusion_batch_loss, evaluate, load_split, sample_windows
@@ -137,16 +138,8 @@ def main():
     model.load_state_dict(init["model"])
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.95), weight_decay=0.1)
     gen = torch.Generator().manual_seed(args.seed)
-    step, tokens, elapsed = 0, 0, 0.0
     ckpt_path = os.path.join(args.out, "ckpt.pt")
-    if os.path.exists(ckpt_path):
-        state = torch.load(ckpt_path)
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
-        gen.set_state(state["gen"])
-        torch.set_rng_state(state["torch_rng"])
-        step, tokens, elapsed = state["step"], state["tokens"], state["elapsed"]
-        print(f"resumed at step {step}, {tokens} tokens")
+    step, tokens, elapsed = resume(ckpt_path, model, opt, gen)
     prompts = eval_prompts(valid, args.eval_prompts)
     n_real = round(args.batch * args.real_frac)
     n_distilled = args.batch - n_real
@@ -198,8 +191,7 @@ def main():
                      "torch_rng": torch.get_rng_state(), "step": step, "tokens": tokens,
                      "elapsed": time.time() - run_start, "config": cfg.to_dict(), "args": vars(args),
                      "init": init.get("training")}
-            torch.save(state, ckpt_path + ".tmp")
-            os.replace(ckpt_path + ".tmp", ckpt_path)
+            save_atomically(state, ckpt_path)
             meta, corpus = load_corpus(args.corpus)  # the corpus may still be growing
     log.close()
 

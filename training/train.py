@@ -16,6 +16,7 @@ import time
 import numpy as np
 import torch
 
+from checkpoints import resume, save_atomically
 from model import ModelConfig, Transformer
 from losses import forward_process, llada_pretraining_loss, next_token_loss, stratified_t
 
@@ -99,17 +100,9 @@ def main():
     model = Transformer(cfg)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.95), weight_decay=0.1)
     gen = torch.Generator().manual_seed(args.seed)
-    step, tokens, elapsed = 0, 0, 0.0
     ckpt_path = os.path.join(args.out, "ckpt.pt")
-    if os.path.exists(ckpt_path):
-        state = torch.load(ckpt_path)
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
-        gen.set_state(state["gen"])
-        torch.set_rng_state(state["torch_rng"])
-        step, tokens, elapsed = state["step"], state["tokens"], state["elapsed"]
-        print(f"resumed at step {step}, {tokens} tokens")
-    elif args.init_from:
+    step, tokens, elapsed = resume(ckpt_path, model, opt, gen)
+    if step == 0 and args.init_from:
         model.load_state_dict(torch.load(args.init_from)["model"])
         print(f"initialised from {args.init_from}")
     tokens_per_step = args.batch * args.accum * args.context
@@ -163,8 +156,7 @@ def main():
                 "torch_rng": torch.get_rng_state(), "step": step, "tokens": tokens,
                 "elapsed": time.time() - run_start, "config": cfg.to_dict(), "args": vars(args),
             }
-            torch.save(state, ckpt_path + ".tmp")
-            os.replace(ckpt_path + ".tmp", ckpt_path)
+            save_atomically(state, ckpt_path)
             while pending_saves and tokens >= pending_saves[0]:
                 torch.save(state, os.path.join(args.out, f"ckpt-{pending_saves.pop(0)}.pt"))
     log.close()
