@@ -18,6 +18,21 @@ describe("configuration from the environment", () => {
     expect(settings.modelPrecision).toBe("fp32")
     expect(settings.modelDir).toMatch(/\/models$/)
     expect(settings.edgeSharedSecret).toBeUndefined()
+    expect(settings.host).toBe("127.0.0.1") // loopback unless HOST says otherwise
+    expect(settings.probeAllowFrom).toEqual([
+      { address: "127.0.0.0", prefix: 8, family: "ipv4" },
+      { address: "::1", prefix: 128, family: "ipv6" },
+    ])
+    expect(settings.timeouts).toEqual({ headersMs: 10_000, requestMs: 30_000, keepAliveMs: 65_000 })
+  })
+
+  it("reads PROBE_ALLOW_FROM as addresses and CIDR subnets", () => {
+    const settings = Effect.runSync(parseWorkerConfig({ ALLOW_UNSIGNED: "1", PROBE_ALLOW_FROM: " 10.0.0.0/8, 127.0.0.1 ,fd00::/8" }))
+    expect(settings.probeAllowFrom).toEqual([
+      { address: "10.0.0.0", prefix: 8, family: "ipv4" },
+      { address: "127.0.0.1", prefix: 32, family: "ipv4" },
+      { address: "fd00::", prefix: 8, family: "ipv6" },
+    ])
   })
 
   it.each([
@@ -31,6 +46,12 @@ describe("configuration from the environment", () => {
     [{}, "EDGE_SHARED_SECRET"],
     [{ ALLOW_UNSIGNED: "true" }, "EDGE_SHARED_SECRET"],
     [{ EDGE_SHARED_SECRET: "short" }, "EDGE_SHARED_SECRET"],
+    [{ ALLOW_UNSIGNED: "1", PROBE_ALLOW_FROM: "everyone" }, "PROBE_ALLOW_FROM"],
+    [{ ALLOW_UNSIGNED: "1", PROBE_ALLOW_FROM: "10.0.0.0/33" }, "PROBE_ALLOW_FROM"],
+    [{ ALLOW_UNSIGNED: "1", PROBE_ALLOW_FROM: "10.0.0.0/8/1" }, "PROBE_ALLOW_FROM"],
+    [{ ALLOW_UNSIGNED: "1", HEADERS_TIMEOUT_MS: "0" }, "HEADERS_TIMEOUT_MS"],
+    [{ ALLOW_UNSIGNED: "1", HEADERS_TIMEOUT_MS: "20000", REQUEST_TIMEOUT_MS: "10000" }, "REQUEST_TIMEOUT_MS"],
+    [{ ALLOW_UNSIGNED: "1", KEEP_ALIVE_TIMEOUT_MS: "soon" }, "KEEP_ALIVE_TIMEOUT_MS"],
   ])("rejects %j naming %s", (env, variable) => {
     expect(failureOf(env)).toContain(`"variable":"${variable}"`)
   })

@@ -1,4 +1,5 @@
 import { Context } from "effect"
+import type { AddressRange } from "./AddressRange.js"
 
 export type ExecutionProviderChoice = "auto" | "cuda" | "cpu"
 /** Which graph of each model to run: `int8` is faster on CPU but its dynamic activation scales make outputs depend on batch composition. */
@@ -18,6 +19,17 @@ export interface WorkerSettings {
   readonly edgeSharedSecret: string | undefined
   /** WORKER_ORIGIN: where the edge reaches this worker; signatures are bound to it. `undefined`: http://127.0.0.1:<port>. */
   readonly publicOrigin: string | undefined
+  /** PROBE_ALLOW_FROM: the peers `/readyz` and `/metrics` answer; any other gets 403. Default: loopback only. */
+  readonly probeAllowFrom: ReadonlyArray<AddressRange>
+  /** Node's HTTP server timeouts, so slow or idle clients cannot hold sockets. */
+  readonly timeouts: {
+    /** The whole header block must arrive within this (slowloris), else 408 and the socket closes. */
+    readonly headersMs: number
+    /** The whole request, body included, must arrive within this; a streamed response is not bounded by it. */
+    readonly requestMs: number
+    /** An idle keep-alive socket closes after this. */
+    readonly keepAliveMs: number
+  }
   readonly limits: {
     readonly maxTokens: number
     readonly maxSteps: number

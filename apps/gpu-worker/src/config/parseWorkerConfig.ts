@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import { parseWorkerOrigin } from "../http/workerOrigin.js"
 import { parseModelSelection } from "../models/parseModelSelection.js"
+import { LOOPBACK_RANGES, parseAddressRanges } from "./AddressRange.js"
 import { defaultModelDir } from "./defaultModelDir.js"
 import { InvalidConfig } from "./InvalidConfig.js"
 import type { ExecutionProviderChoice, ModelPrecision, WorkerSettings } from "./WorkerConfig.js"
@@ -54,12 +55,26 @@ const edgeSharedSecret = (env: Environment) =>
       }))
   })
 
+/** Node's server timeouts; a request must be able to finish its headers before its whole body is due. */
+const serverTimeouts = (env: Environment) =>
+  Effect.gen(function*() {
+    const headersMs = yield* integer(env, "HEADERS_TIMEOUT_MS", 10_000, 100, 600_000)
+    const requestMs = yield* integer(env, "REQUEST_TIMEOUT_MS", 30_000, 100, 600_000)
+    if (requestMs < headersMs) {
+      return yield* Effect.fail(new InvalidConfig({
+        variable: "REQUEST_TIMEOUT_MS",
+        message: `REQUEST_TIMEOUT_MS (${requestMs}) must be at least HEADERS_TIMEOUT_MS (${headersMs})`,
+      }))
+    }
+    return { headersMs, requestMs, keepAliveMs: yield* integer(env, "KEEP_ALIVE_TIMEOUT_MS", 65_000, 100, 600_000) }
+  })
+
 /** Reads and validates the worker's environment; every failure names its variable. */
 export const parseWorkerConfig = (env: Environment): Effect.Effect<WorkerSettings, InvalidConfig> =>
   Effect.gen(function*() {
     const modelDir = env["MODEL_DIR"]?.trim()
     return {
-      host: env["HOST"]?.trim() || "0.0.0.0",
+      host: env["HOST"]?.trim() || "127.0.0.1",
       port: yield* integer(env, "PORT", 8788, 0, 65535),
       modelDir: modelDir || defaultModelDir,
       models: yield* parseModelSelection(env["MODELS"]),
@@ -68,6 +83,8 @@ export const parseWorkerConfig = (env: Environment): Effect.Effect<WorkerSetting
       intraOpThreads: yield* integer(env, "ORT_INTRA_OP_THREADS", 1, 1, 256),
       edgeSharedSecret: yield* edgeSharedSecret(env),
       publicOrigin: yield* parseWorkerOrigin(env["WORKER_ORIGIN"]),
+      probeAllowFrom: yield* parseAddressRanges("PROBE_ALLOW_FROM", env["PROBE_ALLOW_FROM"]?.trim() || LOOPBACK_RANGES),
+      timeouts: yield* serverTimeouts(env),
       limits: {
         maxTokens: yield* integer(env, "MAX_TOKENS", 128, 1, 1_000_000),
         maxSteps: yield* integer(env, "MAX_STEPS", 256, 1, 1_000_000),

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net"
 import { serve, type ServerType } from "@hono/node-server"
 import { Context, Effect, Layer } from "effect"
 import { Hono } from "hono"
-import { WorkerConfig } from "../config/WorkerConfig.js"
+import { WorkerConfig, type WorkerSettings } from "../config/WorkerConfig.js"
 import { WorkerMetrics } from "../metrics/WorkerMetrics.js"
 import { ModelRegistry } from "../models/ModelRegistry.js"
 import { apiError } from "./ApiError.js"
@@ -14,16 +14,24 @@ export class HttpServer extends Context.Service<HttpServer, {
   readonly url: string
 }>()("@unmask/gpu-worker/HttpServer") {}
 
-/**
- * Idle keep-alive connections stay open longer than any client or proxy keeps them (undici: 4 s),
- * so the client always closes first and never reuses a socket the server is closing (ECONNRESET).
- */
-const KEEP_ALIVE_TIMEOUT_MS = 65_000
+/** How often Node looks for sockets past their header or request deadline. */
+const DEADLINE_CHECK_INTERVAL_MS = 1_000
 
-const listen = (app: Hono, host: string, port: number) =>
+/**
+ * Slow clients cannot hold sockets: headers and the whole request each have a deadline (408, then
+ * the socket closes). Idle keep-alive sockets stay open longer than any client or proxy keeps them
+ * (undici: 4 s; default 65 s), so the client always closes first and never reuses a socket the
+ * server is closing (ECONNRESET).
+ */
+const listen = (app: Hono, host: string, port: number, timeouts: WorkerSettings["timeouts"]) =>
   Effect.callback<ServerType, Error>((resume) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resume(Effect.succeed(server)))
-    if ("keepAliveTimeout" in server) server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
+    const serverOptions = {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      connectionsCheckingInterval: Math.min(DEADLINE_CHECK_INTERVAL_MS, timeouts.headersMs),
+    }
+    const server = serve({ fetch: app.fetch, hostname: host, port, serverOptions }, () => resume(Effect.succeed(server)))
+    if ("keepAliveTimeout" in server) server.keepAliveTimeout = timeouts.keepAliveMs
     server.once("error", (error) => resume(Effect.fail(error)))
   })
 
@@ -43,7 +51,7 @@ export const HttpServerLive = Layer.effect(
     let draining = false
 
     const app = new Hono()
-    registerProbeRoutes(app, models, metrics, () => draining)
+    registerProbeRoutes(app, models, metrics, () => draining, settings.probeAllowFrom)
     registerGenerateRoute(app, settings, context)
     app.notFound((c) => {
       const { status, body } = apiError(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)
@@ -55,7 +63,7 @@ export const HttpServerLive = Layer.effect(
     })
 
     const server = yield* Effect.acquireRelease(
-      listen(app, settings.host, settings.port),
+      listen(app, settings.host, settings.port, settings.timeouts),
       (server) => Effect.sync(() => { draining = true }).pipe(Effect.andThen(stop(server))),
     )
     const { port } = server.address() as AddressInfo
