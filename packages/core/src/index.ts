@@ -25,7 +25,15 @@ export * from "./params/limits.js"
 
 export { arGenerate } from "./sampling/arGenerate.js"
 export { collectResult } from "./sampling/collectResult.js"
-export { diffusionGenerate } from "./sampling/diffusionGenerate.js"
+export {
+  type CanvasLayout,
+  type CanvasTemplate,
+  layOutTemplate,
+  maskedCount,
+  promptTemplate,
+  type TemplateSpan,
+} from "./sampling/CanvasTemplate.js"
+export { diffusionGenerate, diffusionInfill } from "./sampling/diffusionGenerate.js"
 export {
   advance,
   cacheWindow,
@@ -36,6 +44,7 @@ export {
   needsFill,
   predictionsWanted,
   startDiffusion,
+  startTemplateDiffusion,
 } from "./sampling/DiffusionState.js"
 export type { FinishReason, Frame, GenerationEvent, GenerationResult } from "./sampling/GenerationEvent.js"
 export { generationStream, type SamplerMachine } from "./sampling/generationStream.js"

@@ -12,20 +12,13 @@ import {
 } from "../src/index.js"
 import { argmax } from "../src/sampling/argmax.js"
 import { brokenDenoiser, hashedLogits, peak, testDoubleDenoiser } from "./support/testDoubleDenoiser.js"
+import { diffusionParams, TEST_VOCAB, testTokenIds } from "./support/diffusionParams.js"
 import { generationError, runGeneration } from "./support/runStream.js"
 
-const VOCAB = 12
-const ids: TokenIds = { maskId: 11, eosId: 10, vocabSize: VOCAB }
+const VOCAB = TEST_VOCAB
+const ids = testTokenIds
 const promptOf = (length: number) => Int32Array.from({ length }, (_, i) => i % 10)
-const params = (overrides: Partial<DiffusionParams> & Pick<DiffusionParams, "genLength" | "steps">): DiffusionParams => ({
-  remasking: "low_confidence",
-  temperature: 0,
-  cfgScale: 0,
-  stopAtEos: false,
-  seed: 0,
-  cache: "none",
-  ...overrides,
-})
+const params = diffusionParams
 const generate = (prompt: Int32Array, p: DiffusionParams, positionLogits = hashedLogits(VOCAB)) => {
   const double = testDoubleDenoiser(VOCAB, positionLogits)
   return { ...runGeneration(diffusionGenerate(prompt, p, ids), double.layer), calls: double.calls }

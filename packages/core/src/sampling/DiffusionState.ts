@@ -5,24 +5,31 @@ import type { TokenIds } from "../model/TokenIds.js"
 import type { Window, WindowPredictions } from "../model/WindowPredictions.js"
 import { DiffusionParams } from "../params/DiffusionParams.js"
 import { decodeParams } from "../params/decodeParams.js"
-import type { InvalidParams } from "../params/InvalidParams.js"
+import { InvalidParams } from "../params/InvalidParams.js"
 import { makeRng, type Rng } from "../random/Rng.js"
 import { numTransferTokens } from "../schedule/numTransferTokens.js"
 import { classifierFreeGuidance } from "./classifierFreeGuidance.js"
 import { type ForbiddenTokens, forbiddenTokensOf } from "./forbiddenTokens.js"
 import type { FinishReason, Frame, GenerationResult } from "./GenerationEvent.js"
+import { type CanvasTemplate, layOutTemplate, maskedCount, promptTemplate } from "./CanvasTemplate.js"
 import { isGreedy } from "./isGreedy.js"
 import { predictFromConfidence, predictPosition, type Prediction } from "./predictPosition.js"
 import { type Candidate, type CommitRule, selectCommits } from "./selectCommits.js"
 import { validatePrompt } from "./validatePrompt.js"
 
-/** What stays fixed during one diffusion generation. */
+/**
+ * What stays fixed during one diffusion generation. Blocks are laid over the masked positions in
+ * canvas order: block b is the masked positions with index [b·blockLength, (b + 1)·blockLength) in
+ * `maskedPositions`, so one block may end in one gap and go on in the next; fixed positions belong
+ * to no block. With a plain prompt (one gap at the end) this is the usual semi-autoregressive layout.
+ */
 export interface DiffusionPlan {
   readonly params: DiffusionParams
   readonly ids: TokenIds
   /** The mask and pad tokens: never committed. */
   readonly forbidden: ForbiddenTokens
-  readonly promptLength: number
+  /** Canvas positions of the masked spans, ascending: the generated positions. */
+  readonly maskedPositions: Int32Array
   readonly blockLength: number
   readonly blocks: number
   /** Tokens committed by each step of a block (unused with a threshold). */
@@ -36,7 +43,7 @@ export interface DiffusionPlan {
  */
 export interface DiffusionState {
   readonly plan: DiffusionPlan
-  /** Prompt ++ genLength positions; masked ones hold the mask id. */
+  /** The template's fixed spans and its genLength masked positions; still masked ones hold the mask id. */
   readonly canvas: Int32Array
   readonly block: number
   readonly stepInBlock: number
@@ -48,25 +55,32 @@ export interface DiffusionState {
   readonly cachedBlock: number
 }
 
-/** Validates the request and lays out the canvas: prompt followed by genLength mask tokens. */
-export const startDiffusion = (
-  promptIds: Int32Array,
+/**
+ * Validates the request and lays out the canvas from a template: fixed spans in place, mask tokens
+ * at its masked positions, whose number must be `genLength`.
+ */
+export const startTemplateDiffusion = (
+  template: CanvasTemplate,
   params: DiffusionParams,
   ids: TokenIds,
 ): Effect.Effect<DiffusionState, InvalidParams> =>
   Effect.gen(function*() {
     const valid = yield* decodeParams(DiffusionParams)(params)
-    yield* validatePrompt(promptIds, ids)
+    const { canvas, maskedPositions } = yield* layOutTemplate(template, ids)
+    if (maskedPositions.length !== valid.genLength) {
+      return yield* new InvalidParams({
+        field: "genLength",
+        message: `genLength (${valid.genLength}) must equal the template's masked positions (${maskedCount(template)})`,
+      })
+    }
     const blockLength = valid.blockLength ?? valid.genLength
     const blocks = valid.genLength / blockLength
-    const canvas = new Int32Array(promptIds.length + valid.genLength).fill(ids.maskId)
-    canvas.set(promptIds)
     return {
       plan: {
         params: valid,
         ids,
         forbidden: forbiddenTokensOf(ids),
-        promptLength: promptIds.length,
+        maskedPositions,
         blockLength,
         blocks,
         schedule: numTransferTokens(blockLength, valid.steps / blocks),
@@ -82,14 +96,28 @@ export const startDiffusion = (
     }
   })
 
+/** Validates the request and lays out the canvas: prompt followed by genLength mask tokens. */
+export const startDiffusion = (
+  promptIds: Int32Array,
+  params: DiffusionParams,
+  ids: TokenIds,
+): Effect.Effect<DiffusionState, InvalidParams> =>
+  Effect.gen(function*() {
+    yield* decodeParams(DiffusionParams)(params)
+    yield* validatePrompt(promptIds, ids)
+    return yield* startTemplateDiffusion(promptTemplate(promptIds, params.genLength), params, ids)
+  })
+
 /**
  * The model input for the next step: the canvas, and with classifier-free guidance a second row,
- * the same canvas with the prompt masked. Position 0 stays as it is: it is the BOS anchor.
+ * the same canvas with every fixed position masked (the prompt, a suffix). Position 0 stays as it
+ * is: it is the BOS anchor.
  */
 export const denoiserInput = ({ plan, canvas }: DiffusionState): TokenBatch => {
   if (plan.params.cfgScale === 0) return { ids: canvas, batch: 1, length: canvas.length }
-  const unconditional = canvas.slice()
-  unconditional.fill(plan.ids.maskId, 1, plan.promptLength)
+  const unconditional = new Int32Array(canvas.length).fill(plan.ids.maskId)
+  unconditional[0] = canvas[0]!
+  for (const position of plan.maskedPositions) unconditional[position] = canvas[position]!
   const ids = new Int32Array(2 * canvas.length)
   ids.set(canvas)
   ids.set(unconditional, canvas.length)
@@ -112,15 +140,17 @@ const predict = (state: DiffusionState, predictions: WindowPredictions, window: 
   return predictPosition(logitsAt(predictions.logits, index, state.plan), forbidden, params.remasking, params.temperature, rng)
 }
 
-const blockRange = (plan: DiffusionPlan, block: number): readonly [number, number] => {
-  const start = plan.promptLength + block * plan.blockLength
-  return [start, start + plan.blockLength]
-}
+/** The canvas positions of a block: a slice of the masked positions. */
+const blockPositions = (plan: DiffusionPlan, block: number): Int32Array =>
+  plan.maskedPositions.subarray(block * plan.blockLength, (block + 1) * plan.blockLength)
 
-/** The positions a cached step recomputes: the current block (dual cache) or the block and all right of it (prefix cache). */
+/**
+ * The positions a cached step recomputes: from the block's first position to its last (dual
+ * cache; fixed positions between two gaps included) or to the end of the canvas (prefix cache).
+ */
 export const cacheWindow = ({ plan, canvas, block }: DiffusionState): Window => {
-  const [start, end] = blockRange(plan, block)
-  return { start, end: plan.params.cache === "dual" ? end : canvas.length }
+  const positions = blockPositions(plan, block)
+  return { start: positions[0]!, end: plan.params.cache === "dual" ? positions[positions.length - 1]! + 1 : canvas.length }
 }
 
 /** Whether the next cached step must refill the cache with a full forward (at every block start). */
@@ -137,16 +167,18 @@ const commitRule = (state: DiffusionState): CommitRule => {
   return { count: state.plan.schedule[state.stepInBlock] ?? 0 }
 }
 
-/** Canvas index of the first end-of-text token in the generated part, if any. */
-const firstEos = (plan: DiffusionPlan, canvas: Int32Array): number | undefined => {
-  const eos = canvas.indexOf(plan.ids.eosId, plan.promptLength)
+/** Index, among the generated (masked) positions, of the first end-of-text token, if any. */
+const firstEos = ({ maskedPositions, ids }: DiffusionPlan, canvas: Int32Array): number | undefined => {
+  const eos = maskedPositions.findIndex((position) => canvas[position] === ids.eosId)
   return eos === -1 ? undefined : eos
 }
 
 const finishReasonOf = (plan: DiffusionPlan, canvas: Int32Array, block: number): FinishReason | undefined => {
   if (plan.params.stopAtEos) {
     const eos = firstEos(plan, canvas)
-    if (eos !== undefined && !canvas.subarray(plan.promptLength, eos).includes(plan.ids.maskId)) return "eos"
+    if (eos !== undefined && !plan.maskedPositions.subarray(0, eos).some((position) => canvas[position] === plan.ids.maskId)) {
+      return "eos"
+    }
   }
   return block === plan.blocks ? "length" : undefined
 }
@@ -155,9 +187,9 @@ const finishReasonOf = (plan: DiffusionPlan, canvas: Int32Array, block: number):
  * One denoising step from the model's predictions for a window of the canvas (by default all of it,
  * as from `denoiserInput(state)`): predict every masked position of the current block (in position
  * order, so the random draws are reproducible), commit the scheduled number (or the threshold's or
- * factor's choice), and move on to the next block once this one is full. Positions right of the
- * current block never commit; committed positions never change. `cache` is the cache the
- * predictions were made with, kept for the next step of the same block.
+ * factor's choice), and move on to the next block once this one is full. Positions of later blocks
+ * never commit; committed and fixed positions never change. `cache` is the cache the predictions
+ * were made with, kept for the next step of the same block.
  */
 export const advance = (
   state: DiffusionState,
@@ -167,16 +199,16 @@ export const advance = (
 ): readonly [Frame, DiffusionState] => {
   const { plan } = state
   const rng = state.rng.clone()
-  const [start, end] = blockRange(plan, state.block)
+  const positions = blockPositions(plan, state.block)
   const candidates: Array<Candidate> = []
-  for (let position = start; position < end; position++) {
+  for (const position of positions) {
     if (state.canvas[position] !== plan.ids.maskId) continue
     candidates.push({ position, ...predict(state, predictions, window, position, rng) })
   }
   const chosen = selectCommits(candidates, commitRule(state))
   const canvas = state.canvas.slice()
   for (const { position, token } of chosen) canvas[position] = token
-  const blockFull = !canvas.subarray(start, end).includes(plan.ids.maskId)
+  const blockFull = positions.every((position) => canvas[position] !== plan.ids.maskId)
   const block = blockFull ? state.block + 1 : state.block
   const committedPerStep = [...state.committedPerStep, chosen.length]
   const frame: Frame = {
@@ -200,12 +232,13 @@ export const advance = (
   return [frame, next]
 }
 
-/** The result of a finished generation (undefined while it is still running). */
+/** The result of a finished generation (undefined while it is still running); tokens are the generated positions in canvas order. */
 export const diffusionResult = ({ plan, canvas, committedPerStep, finishReason }: DiffusionState): GenerationResult | undefined => {
   if (finishReason === undefined) return undefined
-  const end = finishReason === "eos" ? firstEos(plan, canvas) ?? canvas.length : canvas.length
+  const generated = plan.maskedPositions
+  const end = finishReason === "eos" ? firstEos(plan, canvas) ?? generated.length : generated.length
   return {
-    tokens: Array.from(canvas.subarray(plan.promptLength, end)),
+    tokens: Array.from(generated.subarray(0, end), (position) => canvas[position]!),
     nfe: committedPerStep.length,
     steps: committedPerStep.length,
     committedPerStep,

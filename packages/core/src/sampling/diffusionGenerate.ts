@@ -7,6 +7,7 @@ import type { ModelError } from "../model/ModelError.js"
 import type { TokenIds } from "../model/TokenIds.js"
 import type { DiffusionParams } from "../params/DiffusionParams.js"
 import type { InvalidParams } from "../params/InvalidParams.js"
+import type { CanvasTemplate } from "./CanvasTemplate.js"
 import type { Frame } from "./GenerationEvent.js"
 import {
   advance,
@@ -17,6 +18,7 @@ import {
   needsFill,
   predictionsWanted,
   startDiffusion,
+  startTemplateDiffusion,
 } from "./DiffusionState.js"
 import type { GenerationEvent } from "./GenerationEvent.js"
 import { generationStream } from "./generationStream.js"
@@ -47,6 +49,15 @@ const cachedStep = (state: DiffusionState): Step => {
   )
 }
 
+const runDiffusion = (
+  start: Effect.Effect<DiffusionState, InvalidParams>,
+): Stream.Stream<GenerationEvent, InvalidParams | ModelError, Denoiser | CachedDenoiser> =>
+  Stream.unwrap(Effect.map(start, (initial) =>
+    generationStream(initial, {
+      result: diffusionResult,
+      step: initial.plan.params.cache === "none" ? plainStep : cachedStep,
+    })))
+
 /**
  * Masked-diffusion generation (LLaDA's sampler, with Fast-dLLM's threshold/factor decoding and
  * block KV caches): one Frame per denoising step, one model call each, then Done. With
@@ -58,8 +69,17 @@ export const diffusionGenerate = (
   params: DiffusionParams,
   ids: TokenIds,
 ): Stream.Stream<GenerationEvent, InvalidParams | ModelError, Denoiser | CachedDenoiser> =>
-  Stream.unwrap(Effect.map(startDiffusion(promptIds, params, ids), (initial) =>
-    generationStream(initial, {
-      result: diffusionResult,
-      step: initial.plan.params.cache === "none" ? plainStep : cachedStep,
-    })))
+  runDiffusion(startDiffusion(promptIds, params, ids))
+
+/**
+ * Diffusion over a canvas template (infilling): the sampler of `diffusionGenerate`, filling the
+ * template's masked positions (`genLength` of them) and never changing its fixed spans. Frames
+ * carry the whole canvas; the result's tokens are the generated positions in canvas order.
+ * `diffusionGenerate(prompt, …)` is this with the template prompt + one gap, bit for bit.
+ */
+export const diffusionInfill = (
+  template: CanvasTemplate,
+  params: DiffusionParams,
+  ids: TokenIds,
+): Stream.Stream<GenerationEvent, InvalidParams | ModelError, Denoiser | CachedDenoiser> =>
+  runDiffusion(startTemplateDiffusion(template, params, ids))
