@@ -22,6 +22,7 @@ export { decodeParams, toInvalidParams } from "./params/decodeParams.js"
 export { CacheMode, DiffusionParams, Remasking } from "./params/DiffusionParams.js"
 export { InvalidParams } from "./params/InvalidParams.js"
 export * from "./params/limits.js"
+export { segmentMasks, TemplateSegment, TemplateSegments } from "./params/TemplateSegments.js"
 
 export { arGenerate } from "./sampling/arGenerate.js"
 export { collectResult } from "./sampling/collectResult.js"

@@ -1,3 +1,4 @@
+import { TemplateSegments } from "@unmask/core"
 import { Schema } from "effect"
 
 /** An optional field; `null` is accepted and means "not given". */
@@ -26,6 +27,10 @@ export const GenerateRequest = Schema.Struct({
   cache: optional(Schema.String),
   seed: optional(Schema.Number),
   stream: optional(Schema.Boolean),
+  /** Diffusion only: text after the generated part; the canvas is prompt, `maxTokens` masks, suffix. */
+  suffix: optional(Schema.String),
+  /** Diffusion only: the canvas after the prompt, text and masked spans in order; the masks are `maxTokens`. */
+  segments: optional(TemplateSegments),
 })
 export type GenerateRequest = typeof GenerateRequest.Type
 

@@ -14,6 +14,11 @@ export interface GenerateResponse {
     /** Generated positions per model call (N / NFE), to three decimals. */
     readonly tokensPerForward: number
   }
+  /**
+   * Infilling only: the canvas filled in, span by span in order (the prompt, then the request's
+   * spans); `generated` marks the spans the model wrote, cut like `text` at the first end-of-text.
+   */
+  readonly segments?: ReadonlyArray<{ readonly text: string; readonly generated: boolean }>
   readonly timings: {
     readonly queueMs: number
     readonly totalMs: number

@@ -4,6 +4,7 @@ import {
   CausalLM,
   Denoiser,
   diffusionGenerate,
+  diffusionInfill,
   ModelError,
 } from "@unmask/core"
 import { Context, Effect, Layer, Result, Stream } from "effect"
@@ -16,12 +17,16 @@ import { CausalBatcher } from "../scheduler/CausalBatcher.js"
 import { DenoiseBatcher } from "../scheduler/DenoiseBatcher.js"
 import { RequestStats } from "../scheduler/RequestStats.js"
 import { toGenerateResponse } from "../streamers/toGenerateResponse.js"
+import { promptView, templateView } from "../streamers/CanvasView.js"
 import { toStepEvent } from "../streamers/toStepEvent.js"
 import { TextTokenizer } from "../tokenizer/TextTokenizer.js"
 import type { GenerationUpdate } from "./GenerationUpdate.js"
 import type { InvalidRequest } from "./InvalidRequest.js"
 import { fromInvalidParams, prepareGeneration } from "./prepareGeneration.js"
 import type { PreparedGeneration } from "./PreparedGeneration.js"
+
+const viewOf = ({ canvas, promptIds }: PreparedGeneration) =>
+  canvas === undefined ? promptView(promptIds.length) : templateView(canvas.template)
 
 const unattached = Effect.fail(new ModelError({ message: "this generation is not attached to that batcher" }))
 /** The model interface a generation does not use (core calls only the one its cache mode needs). */
@@ -51,13 +56,15 @@ export const GenerationLive = Layer.effect(
 
     const samplerEvents = (prepared: PreparedGeneration, stats: RequestStats) =>
       Effect.gen(function*() {
-        const { sampler, model, promptIds, tokenIds } = prepared
+        const { sampler, model, promptIds, canvas, tokenIds } = prepared
         if (sampler.mode === "ar") {
           const lm = yield* causal.attach(model, stats)
           return arGenerate(promptIds, sampler.params, tokenIds).pipe(Stream.provideService(CausalLM, lm))
         }
         // A generation attaches to the one batcher its model and cache mode call (a tick waits for attached generations).
-        const events = diffusionGenerate(promptIds, sampler.params, tokenIds)
+        const events = canvas === undefined
+          ? diffusionGenerate(promptIds, sampler.params, tokenIds)
+          : diffusionInfill(canvas.template, sampler.params, tokenIds)
         if (sampler.params.cache === "none" || !cachedBatcher.serves(model)) {
           const denoiser = yield* batcher.attach(model, stats)
           return events.pipe(Stream.provideService(Denoiser, denoiser), Stream.provideService(CachedDenoiser, notAttached))
@@ -72,7 +79,8 @@ export const GenerationLive = Layer.effect(
         const queueMs = yield* ticket.awaitTurn
         metrics.queueSeconds.observe(queueMs / 1000, labels)
         const stats = new RequestStats()
-        const promptTokens = prepared.promptIds.length - 1
+        const { promptTokens } = prepared
+        const view = viewOf(prepared)
         let framesSeen = 0
         const events = yield* samplerEvents(prepared, stats)
         return events.pipe(
@@ -80,14 +88,14 @@ export const GenerationLive = Layer.effect(
             if (event._tag === "Done") {
               metrics.nfe.observe(event.result.nfe, labels)
               const timings = { receivedAt: prepared.receivedAt, queueMs, modelMs: stats.modelMs }
-              return toGenerateResponse(event.result, promptTokens, prepared.tokenIds, timings, tokenizer.decodeRuns).pipe(
+              return toGenerateResponse(event.result, promptTokens, prepared.tokenIds, timings, tokenizer.decodeRuns, prepared.canvas?.spans).pipe(
                 Effect.map((response) => Result.succeed({ _tag: "Done", response })),
               )
             }
             if (framesSeen++ === 0) metrics.firstFrameSeconds.observe(secondsSince(prepared.receivedAt), labels)
             metrics.committedPerStep.observe(event.frame.committed.length, labels)
             return prepared.stream
-              ? toStepEvent(event.frame, prepared.promptIds.length, prepared.tokenIds, tokenizer.decodeRuns).pipe(
+              ? toStepEvent(event.frame, view, prepared.tokenIds, tokenizer.decodeRuns).pipe(
                 Effect.map((step) => Result.succeed({ _tag: "Step", event: step })),
               )
               : Effect.succeed(Result.failVoid)

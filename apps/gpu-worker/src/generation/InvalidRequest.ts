@@ -5,7 +5,7 @@ import { Schema } from "effect"
  * `code` replaces the generic `invalid_params` where a client should tell the case apart.
  */
 export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", {
-  code: Schema.optionalKey(Schema.Literals(["model_not_found"])),
+  code: Schema.optionalKey(Schema.Literals(["model_not_found", "unsupported_for_model"])),
   field: Schema.optionalKey(Schema.String),
   message: Schema.String,
 }) {}

@@ -1,4 +1,5 @@
 import type { ArParams, DiffusionParams, TokenIds } from "@unmask/core"
+import type { PreparedCanvas } from "./PreparedCanvas.js"
 
 export type SamplerChoice =
   | { readonly mode: "diffusion"; readonly params: DiffusionParams }
@@ -12,6 +13,10 @@ export interface PreparedGeneration {
   readonly stream: boolean
   /** BOS followed by the prompt's ids. */
   readonly promptIds: Int32Array
+  /** With `suffix` or `segments`: the diffusion canvas as fixed and masked spans. */
+  readonly canvas?: PreparedCanvas
+  /** Tokens of every fixed span (prompt, suffix, text segments), BOS excluded: `usage.promptTokens`. */
+  readonly promptTokens: number
   readonly tokenIds: TokenIds
   /** `performance.now()` when the request arrived. */
   readonly receivedAt: number

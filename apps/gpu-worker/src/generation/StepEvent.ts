@@ -9,4 +9,8 @@ export interface StepEvent {
   readonly nfe: number
   /** Generated-region ids, the mask id where still masked. */
   readonly tokens: ReadonlyArray<number>
+  /** Infilling only: the whole canvas after BOS (fixed spans included), the mask id where still masked. */
+  readonly canvas?: ReadonlyArray<number>
+  /** Infilling only: the fixed spans of `canvas` as [start, end); every other position is generated, in `tokens` order. */
+  readonly fixed?: ReadonlyArray<readonly [number, number]>
 }

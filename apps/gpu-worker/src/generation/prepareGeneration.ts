@@ -8,6 +8,7 @@ import { ModelRegistry } from "../models/ModelRegistry.js"
 import { TextTokenizer } from "../tokenizer/TextTokenizer.js"
 import { DEFAULT_MAX_TOKENS, GenerateRequest } from "./GenerateRequest.js"
 import { InvalidRequest } from "./InvalidRequest.js"
+import { canvasField, canvasMaxTokens, prepareCanvas } from "./prepareCanvas.js"
 import type { PreparedGeneration, SamplerChoice } from "./PreparedGeneration.js"
 
 /** Core's parameter names, as the request body spells them. */
@@ -29,8 +30,7 @@ const decodeRequest = (body: unknown) =>
 
 type WireRequest = Effect.Success<ReturnType<typeof decodeRequest>>
 
-const samplerFor = (request: WireRequest, mode: ModelKind): Effect.Effect<SamplerChoice, InvalidRequest> => {
-  const maxTokens = request.maxTokens ?? DEFAULT_MAX_TOKENS
+const samplerFor = (request: WireRequest, mode: ModelKind, maxTokens: number): Effect.Effect<SamplerChoice, InvalidRequest> => {
   const shared = {
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
     ...(request.seed === undefined ? {} : { seed: request.seed }),
@@ -79,9 +79,18 @@ const modelFor = (request: WireRequest, models: ModelRegistry["Service"]["models
 const generatedLength = (sampler: SamplerChoice) =>
   sampler.mode === "ar" ? sampler.params.maxTokens : sampler.params.genLength
 
+/** An autoregressive model sees only the left: it cannot condition on a suffix or later segments. */
+const leftToRightOnly = (field: string, model: LoadedModel) =>
+  new InvalidRequest({
+    code: "unsupported_for_model",
+    field,
+    message: `${field} needs a diffusion model: "${model.name}" is autoregressive and cannot condition on text to the right`,
+  })
+
 /**
  * Validates a request body against core's schemas and the worker's limits, then tokenizes the
- * prompt behind a BOS token. Everything here runs before a request is queued.
+ * prompt behind a BOS token (and, for infilling, every text span of the canvas). Everything here
+ * runs before a request is queued.
  */
 export const prepareGeneration = (body: unknown, receivedAt: number) =>
   Effect.gen(function*() {
@@ -90,12 +99,16 @@ export const prepareGeneration = (body: unknown, receivedAt: number) =>
     const tokenizer = yield* TextTokenizer
     const request = yield* decodeRequest(body)
     const loaded = yield* modelFor(request, models.models)
-    const sampler = yield* samplerFor(request, loaded.kind)
+    const infillField = canvasField(request)
+    if (infillField !== undefined && loaded.kind === "ar") return yield* leftToRightOnly(infillField, loaded)
+    const sampler = yield* samplerFor(request, loaded.kind, yield* canvasMaxTokens(request, DEFAULT_MAX_TOKENS))
     const model = loaded.config
 
     const maxTokens = generatedLength(sampler)
     if (maxTokens > limits.maxTokens) {
-      return yield* new InvalidRequest({ field: "maxTokens", message: `maxTokens must be at most ${limits.maxTokens}` })
+      return infillField === "segments"
+        ? yield* new InvalidRequest({ field: "segments", message: `the masks of segments add up to ${maxTokens}; at most ${limits.maxTokens} are allowed` })
+        : yield* new InvalidRequest({ field: "maxTokens", message: `maxTokens must be at most ${limits.maxTokens}` })
     }
     if (sampler.mode === "diffusion" && sampler.params.steps > limits.maxSteps) {
       return yield* new InvalidRequest({ field: "steps", message: `steps must be at most ${limits.maxSteps}` })
@@ -111,10 +124,19 @@ export const prepareGeneration = (body: unknown, receivedAt: number) =>
       })
     }
     const promptIds = Int32Array.from([model.special_tokens.bos, ...prompt])
-    if (promptIds.length + maxTokens > model.context_length) {
+    const infill = infillField === undefined ? undefined : yield* prepareCanvas(request, maxTokens, promptIds, tokenizer.encode)
+    const promptTokens = infill?.fixedTokens ?? prompt.length
+    if (infillField !== undefined && promptTokens > limits.maxPromptTokens) {
       return yield* new InvalidRequest({
-        field: "maxTokens",
-        message: `prompt (${prompt.length} tokens) + maxTokens (${maxTokens}) + 1 exceeds the context length ${model.context_length}`,
+        field: infillField,
+        message: `the prompt and ${infillField} are ${promptTokens} tokens; at most ${limits.maxPromptTokens} are allowed`,
+      })
+    }
+    if (1 + promptTokens + maxTokens > model.context_length) {
+      const fixed = infillField === undefined ? `prompt (${prompt.length} tokens)` : `prompt + ${infillField} (${promptTokens} tokens)`
+      return yield* new InvalidRequest({
+        field: infillField === "segments" ? "segments" : "maxTokens",
+        message: `${fixed} + maxTokens (${maxTokens}) + 1 exceeds the context length ${model.context_length}`,
       })
     }
     const prepared: PreparedGeneration = {
@@ -122,6 +144,8 @@ export const prepareGeneration = (body: unknown, receivedAt: number) =>
       model: loaded.name,
       stream: request.stream ?? false,
       promptIds,
+      ...(infill === undefined ? {} : { canvas: infill.canvas }),
+      promptTokens,
       tokenIds: {
         maskId: model.special_tokens.mask,
         eosId: model.special_tokens.eos,

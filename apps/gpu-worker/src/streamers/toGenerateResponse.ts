@@ -1,6 +1,7 @@
 import type { GenerationResult, TokenIds } from "@unmask/core"
 import { Effect } from "effect"
 import type { GenerateResponse } from "../generation/GenerateResponse.js"
+import type { CanvasSpan } from "../generation/PreparedCanvas.js"
 import type { DecodeRuns } from "./DecodeRuns.js"
 import { beforeEos, renderCanvas } from "./renderCanvas.js"
 
@@ -8,6 +9,25 @@ export interface ResponseTimings {
   readonly receivedAt: number
   readonly queueMs: number
   readonly modelMs: number
+}
+
+/** The spans of an infilling canvas filled in from the generated tokens, in order. */
+const filledSpans = (
+  spans: ReadonlyArray<CanvasSpan>,
+  tokens: ReadonlyArray<number>,
+  decodeRuns: DecodeRuns,
+): Effect.Effect<GenerateResponse["segments"]> => {
+  const gaps: Array<ReadonlyArray<number>> = []
+  let offset = 0
+  for (const span of spans) {
+    if (!("masks" in span)) continue
+    gaps.push(tokens.slice(offset, offset + span.masks))
+    offset += span.masks
+  }
+  return Effect.map(decodeRuns(gaps), (texts) => {
+    let gap = 0
+    return spans.map((span) => ("masks" in span ? { text: texts[gap++]!, generated: true } : { text: span.text, generated: false }))
+  })
 }
 
 /**
@@ -20,10 +40,12 @@ export const toGenerateResponse = (
   ids: TokenIds,
   timings: ResponseTimings,
   decodeRuns: DecodeRuns,
+  spans?: ReadonlyArray<CanvasSpan>,
 ): Effect.Effect<GenerateResponse> => {
   const tokens = beforeEos(result.tokens, ids.eosId)
-  return renderCanvas(tokens, ids, decodeRuns).pipe(
-    Effect.map((text) => ({
+  const segments = spans === undefined ? Effect.succeed(undefined) : filledSpans(spans, tokens, decodeRuns)
+  return Effect.all([renderCanvas(tokens, ids, decodeRuns), segments]).pipe(
+    Effect.map(([text, filled]) => ({
       text,
       tokens,
       finishReason: tokens.length < result.tokens.length ? "eos" : result.finishReason,
@@ -34,6 +56,7 @@ export const toGenerateResponse = (
         steps: result.steps,
         tokensPerForward: result.nfe === 0 ? 0 : Math.round((1000 * result.tokens.length) / result.nfe) / 1000,
       },
+      ...(filled === undefined ? {} : { segments: filled }),
       timings: {
         queueMs: Math.round(timings.queueMs),
         totalMs: Math.round(performance.now() - timings.receivedAt),

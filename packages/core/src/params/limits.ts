@@ -14,3 +14,5 @@ export const MAX_FACTOR = 64
 export const MAX_TOP_K = 1024
 /** Seeds are uint32. */
 export const MAX_SEED = 0xffffffff
+/** Most spans in one request's template (`segments`). */
+export const MAX_SEGMENTS = 64
