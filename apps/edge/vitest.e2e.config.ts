@@ -5,6 +5,9 @@ export default defineConfig({
   test: {
     include: ["e2e/**/*.e2e.test.ts"],
     environment: "node",
+    // Each file starts its own stack (tsc build, worker, wrangler dev); npm start's share .unmask/ and
+    // .wrangler/start-state. One file at a time, also on 2 cores.
+    fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 300_000,
   },

@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import { createServer } from "node:net";
+import { copyFileSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundledChromium } from "../../../scripts/bundledChromium.mjs";
+import { repoRoot, type RunningStack, type Stack, startNpmStack } from "./support/npmStartStack.js";
 
 /**
  * The playground (apps/edge/public, served as static assets by the edge) in headless Chromium,
@@ -15,67 +13,15 @@ import { bundledChromium } from "../../../scripts/bundledChromium.mjs";
  * the npm package @sparticuz/chromium ships (scripts/bundledChromium.mjs), or CHROMIUM_PATH's.
  */
 
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const stackFile = join(repoRoot, ".unmask/stack.json");
 const artifacts = join(repoRoot, "test-artifacts/playground");
 const docsScreenshot = join(repoRoot, "docs/playground.png");
 
-interface Stack {
-  edgeUrl: string;
-  apiKey: string;
-  pid: number;
-}
-
-let stackProcess: ChildProcess;
+let running: RunningStack;
 let stack: Stack;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 /** Script errors and console errors (CSP violations included) of every page. */
 const pageErrors: string[] = [];
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-/** Waits for `npm start` to write its stack file, with this process's pid (not a stale one). */
-const waitForStack = async (child: ChildProcess, seconds: number): Promise<Stack> => {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}; see test-artifacts/playground/stack.log`);
-    if (existsSync(stackFile)) {
-      try {
-        const parsed = JSON.parse(readFileSync(stackFile, "utf8")) as Stack;
-        if (parsed.pid === child.pid) return parsed;
-      } catch {
-        // being written
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`npm start did not write ${stackFile} within ${seconds} s; see test-artifacts/playground/stack.log`);
-};
-
-const stopStack = async () => {
-  const child = stackProcess;
-  if (child?.pid === undefined || child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const killGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, signal); // the whole group: start.mjs, the worker, npx, wrangler, workerd
-    } catch {
-      // already gone
-    }
-  };
-  killGroup("SIGTERM");
-  const timer = setTimeout(() => killGroup("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
-  killGroup("SIGKILL"); // stragglers that ignored SIGTERM
-};
 
 const openPage = async (viewport = { width: 1100, height: 1000 }): Promise<Page> => {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, reducedMotion: "reduce" });
@@ -116,18 +62,8 @@ const recordedFrames = (page: Page) =>
 beforeAll(async () => {
   const chromiumPath = process.env.CHROMIUM_PATH;
   const browserToLaunch = chromiumPath === undefined ? bundledChromium() : { executablePath: chromiumPath, env: {} };
-  mkdirSync(artifacts, { recursive: true });
-  const log = createWriteStream(join(artifacts, "stack.log"));
-  const [workerPort, edgePort] = [await freePort(), await freePort()];
-  stackProcess = spawn(process.execPath, ["scripts/start.mjs"], {
-    cwd: repoRoot,
-    env: { ...process.env, WORKER_PORT: String(workerPort), EDGE_PORT: String(edgePort) },
-    detached: true, // its own process group, so the whole stack can be stopped at once
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  stackProcess.stdout!.pipe(log);
-  stackProcess.stderr!.pipe(log);
-  stack = await waitForStack(stackProcess, 240);
+  running = await startNpmStack(artifacts);
+  stack = running.stack;
   browser = await chromium.launch({
     executablePath: browserToLaunch.executablePath,
     env: { ...process.env, ...browserToLaunch.env },
@@ -138,7 +74,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => {});
   await browser?.close().catch(() => {});
-  await stopStack();
+  await running?.stop();
 });
 
 describe("the web playground, served by the edge, against npm start's stack", () => {
