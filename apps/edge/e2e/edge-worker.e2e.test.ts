@@ -141,6 +141,59 @@ describe("edge in workerd -> gpu-worker -> onnxruntime", () => {
     expect(done?.data.usage).toMatchObject({ completionTokens: 16, nfe: 4 });
   });
 
+  it("infills through an unmodified OpenAI SDK client (suffix), plain and streaming, and refuses a suffix for AR", async () => {
+    const client = new OpenAI({ apiKey: await createKey(), baseURL: `${edgeUrl}/v1` });
+    const request = {
+      model: "unmask-diffusion", prompt: "Once upon a time, there was a little dog named Max.", suffix: " Max and the cat were best friends forever.",
+      max_tokens: 16, seed: 3, ...({ steps: 8 } as object),
+    };
+    const completion = await client.completions.create(request);
+    const plainPrompt = await client.completions.create({ ...request, suffix: null, max_tokens: 1, ...({ steps: 1 } as object) });
+    expect(completion.choices[0]!.text.trim().length).toBeGreaterThan(0);
+    expect(completion.choices[0]!.text).not.toContain("[MASK]");
+    expect(completion.usage!.prompt_tokens).toBeGreaterThan(plainPrompt.usage!.prompt_tokens);
+    expect(completion.usage).toMatchObject({ nfe: 8 });
+
+    const stream = await client.completions.create({ ...request, stream: true, stream_options: { include_usage: true } });
+    let text = "";
+    let usage: unknown;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.text ?? "";
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toBe(completion.choices[0]!.text);
+    expect(usage).toMatchObject({ prompt_tokens: completion.usage!.prompt_tokens });
+
+    const refused = await client.completions.create({ ...request, model: "unmask-ar" }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.APIError);
+    expect(refused).toMatchObject({ status: 400, code: "unsupported_for_model" });
+  });
+
+  it("streams an infilling canvas through the native endpoint: fixed spans marked and kept, the answer spelled span by span", async () => {
+    const segments = [{ text: "Once upon a time, there was a cat." }, { masks: 8 }, { text: " The cat said," }, { masks: 8 }, { text: " The end." }];
+    const response = await fetch(`${edgeUrl}/v1/generate`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${await createKey()}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ mode: "diffusion", segments, blockLength: 8, steps: 8, seed: 1, stream: true }),
+    });
+    expect(response.status).toBe(200);
+    const events = (await response.text()).split("\n\n").filter((block) => block.startsWith("event:"));
+    const parse = (block: string) => ({ event: block.split("\n")[0]!.slice(7), data: JSON.parse(block.split("\n")[1]!.slice(6)) });
+    const steps = events.map(parse).filter((e) => e.event === "step").map((e) => e.data);
+    const done = events.map(parse).find((e) => e.event === "done")!.data;
+    expect(steps).toHaveLength(8);
+    const fixed = steps[0].fixed as Array<[number, number]>;
+    expect(fixed).toHaveLength(3);
+    for (const step of steps) {
+      expect(step.fixed).toEqual(fixed);
+      for (const [start, end] of fixed) expect(step.canvas.slice(start, end)).toEqual(steps[0].canvas.slice(start, end));
+    }
+    expect(done.segments.map((segment: { generated: boolean }) => segment.generated)).toEqual([false, true, false, true, false]);
+    expect(done.segments.filter((segment: { generated: boolean }) => !segment.generated).map((segment: { text: string }) => segment.text))
+      .toEqual([segments[0]!.text, segments[2]!.text, segments[4]!.text]);
+    expect(done.usage).toMatchObject({ nfe: 8 });
+  });
+
   it("answers 429 with Retry-After once a key is over its requests-per-minute limit", async () => {
     const key = await createKey({ requestsPerMinute: 1 });
     const ask = () =>

@@ -10,6 +10,7 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "invalid_parameter"
   | "unknown_model"
+  | "unsupported_for_model"
   | "context_length_exceeded"
   | "request_exceeds_token_limit"
   | "body_too_large"

@@ -1,3 +1,5 @@
+import type { TemplateSegments } from "@unmask/core";
+
 /**
  * The HTTP contract between the edge and a GPU worker (documented in apps/edge/README.md,
  * "Worker contract"). The worker team implements exactly these shapes.
@@ -27,6 +29,10 @@ export interface WorkerGenerateRequest {
   cache?: CacheMode;
   seed?: number;
   stream: boolean;
+  /** Diffusion only (infilling): text after the generated part; the canvas is prompt, maxTokens masks, suffix. */
+  suffix?: string;
+  /** Diffusion only (infilling): the canvas after the prompt, text and masked spans in order; masks = maxTokens. */
+  segments?: TemplateSegments;
 }
 
 export interface WorkerUsage {
@@ -44,6 +50,8 @@ export interface WorkerGenerateResponse {
   tokens: number[];
   finishReason: "length" | "eos";
   usage: WorkerUsage;
+  /** Infilling only: the canvas filled in, span by span (the prompt first when not empty). */
+  segments?: Array<{ text: string; generated: boolean }>;
   timings: { queueMs: number; totalMs: number; modelMs: number };
 }
 
@@ -62,6 +70,10 @@ export interface StepFrame {
   committed: number[];
   nfe: number;
   tokens: number[];
+  /** Infilling only: the whole canvas after BOS, fixed spans included; the positions outside `fixed` are `tokens`, in order. */
+  canvas?: number[];
+  /** Infilling only: the fixed spans of `canvas` as [start, end). */
+  fixed?: Array<[number, number]>;
 }
 
 /** Every error body, from worker or edge. */

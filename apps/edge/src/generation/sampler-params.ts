@@ -21,7 +21,7 @@ const fromCoreName = (field: string): string => (field === "genLength" ? "maxTok
  * range and on the block structure. Parameters of the other mode are refused by name.
  */
 export const checkSamplerParams = (request: WorkerGenerateRequest, naming: FieldNaming): WorkerGenerateRequest => {
-  const { prompt: _prompt, mode, model: _model, stream: _stream, maxTokens, ...sampler } = request;
+  const { prompt: _prompt, mode, model: _model, stream: _stream, maxTokens, suffix: _suffix, segments: _segments, ...sampler } = request;
   const misplaced = (mode === "diffusion" ? AR_ONLY : DIFFUSION_ONLY).find((field) => sampler[field] !== undefined);
   if (misplaced !== undefined) {
     const kind = mode === "diffusion" ? "autoregressive" : "diffusion";

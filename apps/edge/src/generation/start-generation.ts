@@ -6,10 +6,10 @@ import { forwardGenerate } from "../forward/forward.js";
 import { UpstreamCall } from "../forward/upstream-call.js";
 import type { WorkerErrorBody, WorkerGenerateRequest, WorkerGenerateResponse } from "../forward/worker-contract.js";
 import { type RelayEnd, readWorkerEvents } from "../forward/worker-events.js";
-import { countTokens } from "../tokens/tokenizer.js";
 import { type FieldNaming, renameFieldsIn } from "../validation/standard-schema.js";
 import { admitGeneration } from "./admission.js";
 import { generationOutcome, NOTHING_COMPUTED } from "./generation-outcome.js";
+import { fixedTokenCount } from "./infill-canvas.js";
 import { checkSamplerParams } from "./sampler-params.js";
 
 /** A generation the worker pool accepted: its event stream (2xx) and how to account for it. */
@@ -46,7 +46,7 @@ export const startGeneration = async (
   naming: FieldNaming,
 ): Promise<StartedGeneration> => {
   const request = checkSamplerParams(unchecked, naming);
-  const promptTokens = countTokens(request.prompt);
+  const promptTokens = fixedTokenCount(request);
   // One position of the context holds the BOS token the worker prepends.
   if (promptTokens + 1 + request.maxTokens > model.contextLength) {
     const promptAloneFits = promptTokens + 2 <= model.contextLength;

@@ -1,3 +1,4 @@
+import { TemplateSegments } from "@unmask/core";
 import { Schema } from "effect";
 import { strictStandardSchema } from "../validation/standard-schema.js";
 
@@ -7,7 +8,8 @@ import { strictStandardSchema } from "../validation/standard-schema.js";
  */
 export const NativeGenerateBody = strictStandardSchema(
   Schema.Struct({
-    prompt: Schema.String,
+    /** Required unless `segments` lays out the canvas (then the text before them, default ""). */
+    prompt: Schema.optionalKey(Schema.String),
     mode: Schema.Literals(["diffusion", "ar"]),
     /** A served model's public id (`GET /v1/models`) of this mode; default: the first model of the mode. */
     model: Schema.optionalKey(Schema.String),
@@ -24,5 +26,9 @@ export const NativeGenerateBody = strictStandardSchema(
     cache: Schema.optionalKey(Schema.Literals(["none", "prefix", "dual"])),
     seed: Schema.optionalKey(Schema.Number),
     stream: Schema.optionalKey(Schema.Boolean),
+    /** Infilling: the text after the generated part (diffusion models). */
+    suffix: Schema.optionalKey(Schema.String),
+    /** Infilling: the canvas after the prompt as text and masked spans, in order (diffusion models). */
+    segments: Schema.optionalKey(TemplateSegments),
   }),
 );

@@ -1,3 +1,4 @@
+import { segmentMasks } from "@unmask/core";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Model } from "../config.js";
@@ -5,6 +6,7 @@ import { ApiError } from "../errors.js";
 import { relayWorkerEvents } from "../forward/event-relay.js";
 import { EVENT_STREAM_HEADERS, formatEvent } from "../forward/server-sent-events.js";
 import { DEFAULT_MAX_TOKENS } from "../generation/sampler-params.js";
+import { checkInfillCanvas } from "../generation/infill-canvas.js";
 import { startGeneration } from "../generation/start-generation.js";
 import { servedModel } from "../served-model.js";
 import { jsonBody } from "../validation/json-body.js";
@@ -31,11 +33,13 @@ const modelFor = (models: ReadonlyArray<Model>, mode: Model["kind"], id: string 
  * denoising step as `event: step`, then `event: done` (or `event: error`), with keep-alive comments.
  */
 export const nativeRoutes = new Hono<AppEnv>().post("/v1/generate", ...jsonBody(NativeGenerateBody), async (c) => {
-  const { model: modelId, ...body } = c.req.valid("json");
+  const { model: modelId, prompt, ...body } = c.req.valid("json");
+  if (prompt === undefined && body.segments === undefined) throw new ApiError(400, "invalid_parameter", `"prompt" is required.`, "prompt");
   const model = modelFor(c.get("config").models, body.mode, modelId);
-  const generation = await startGeneration(
-    c, model, { ...body, model: model.workerModel, maxTokens: body.maxTokens ?? DEFAULT_MAX_TOKENS, stream: body.stream ?? false }, sameName,
-  );
+  const maxTokens = body.maxTokens ?? (body.segments === undefined ? DEFAULT_MAX_TOKENS : segmentMasks(body.segments));
+  const request = { ...body, prompt: prompt ?? "", model: model.workerModel, maxTokens, stream: body.stream ?? false };
+  checkInfillCanvas(request, model, sameName);
+  const generation = await startGeneration(c, model, request, sameName);
 
   if (!generation.request.stream) {
     const answer = await generation.readAnswer();

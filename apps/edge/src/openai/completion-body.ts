@@ -8,7 +8,7 @@ const Stop = Schema.Union([
 ]);
 
 /**
- * Body of `POST /v1/completions`: OpenAI's fields plus the diffusion extras (`steps`,
+ * Body of `POST /v1/completions`: OpenAI's fields (`suffix` included) plus the diffusion extras (`steps`,
  * `block_length`, `remasking`, `threshold`, `factor`, `cache`, `cfg_scale`) and `top_k` for AR models. The model id
  * chooses the mode. Types are checked here; ranges are core's (generation/sampler-params.ts).
  */
@@ -16,6 +16,8 @@ export const CompletionBody = strictStandardSchema(
   Schema.Struct({
     model: Schema.String,
     prompt: Schema.String,
+    /** OpenAI's legacy infilling field: text after the completion, which becomes the middle (diffusion models). */
+    suffix: Schema.optionalKey(Schema.NullOr(Schema.String)),
     max_tokens: Schema.optionalKey(Schema.Number),
     temperature: Schema.optionalKey(Schema.Number),
     top_p: Schema.optionalKey(Schema.Number),

@@ -6,6 +6,7 @@ import { relayWorkerEvents } from "../forward/event-relay.js";
 import { EVENT_STREAM_HEADERS } from "../forward/server-sent-events.js";
 import type { WorkerGenerateRequest } from "../forward/worker-contract.js";
 import { DEFAULT_MAX_TOKENS } from "../generation/sampler-params.js";
+import { checkInfillCanvas } from "../generation/infill-canvas.js";
 import { startGeneration } from "../generation/start-generation.js";
 import { servedModel } from "../served-model.js";
 import { jsonBody } from "../validation/json-body.js";
@@ -37,6 +38,7 @@ const workerRequest = (body: CompletionBody, model: Model): WorkerGenerateReques
     cache: body.cache,
     seed: body.seed,
   }),
+  ...(body.suffix === undefined || body.suffix === null ? {} : { suffix: body.suffix }),
 });
 
 /** `GET /v1/models` and the OpenAI-compatible `POST /v1/completions`. */
@@ -55,7 +57,9 @@ export const openAiRoutes = new Hono<AppEnv>()
     }
     const model = servedModel(c.get("config").models, body.model, "model");
     const stops = body.stop === undefined || body.stop === null ? [] : typeof body.stop === "string" ? [body.stop] : body.stop;
-    const generation = await startGeneration(c, model, workerRequest(body, model), snakeCase);
+    const request = workerRequest(body, model);
+    checkInfillCanvas(request, model, snakeCase);
+    const generation = await startGeneration(c, model, request, snakeCase);
     const header = completionHeader(c.get("requestId"), model.id);
 
     if (!generation.request.stream) {
