@@ -79,6 +79,7 @@ const FLAGS = {
   mode: { type: "string" },
   model: { type: "string" },
   compare: { type: "boolean" },
+  suffix: { type: "string" },
   json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
@@ -146,6 +147,9 @@ export const parseCommand = (
   const mode: GenerationMode = modeRaw ?? "diffusion"
   const compare = values["compare"] === true
   if (compare && modeRaw !== undefined) throw new UsageError("--compare runs both modes; drop --mode")
+  if (typeof values["suffix"] === "string" && mode === "ar" && !compare) {
+    throw new UsageError("--suffix needs --mode diffusion: an autoregressive model cannot condition on text to its right")
+  }
   if (values["json"] === true && values["quiet"] === true) throw new UsageError("--json and --quiet exclude each other")
   const urlRaw = values["url"]
   if (values["local"] === true && urlRaw !== undefined) {
@@ -173,6 +177,7 @@ export const parseCommand = (
         prompt,
         mode,
         model: typeof values["model"] === "string" ? parseModel(values["model"]) : undefined,
+        suffix: typeof values["suffix"] === "string" ? values["suffix"] : undefined,
         compare,
         output: values["json"] === true ? "json" : values["quiet"] === true ? "quiet" : "auto",
         url: typeof urlRaw === "string" ? parseUrl(urlRaw) : DEFAULT_URL,

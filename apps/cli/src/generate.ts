@@ -3,18 +3,18 @@ import { CliError } from "./errors.js"
 import { ExitCode } from "./exitCodes.js"
 import type { CliOptions, GenerationMode } from "./options.js"
 import type { RunView } from "./render/RunView.js"
-import { expectedPlan, generateBody, modelOfRun } from "./request.js"
+import { expectedPlan, generateBody, modelOfRun, suffixOfRun } from "./request.js"
 import type { RunResult } from "./runResult.js"
 
 /** One streamed generation shown on `view`; resolves with the result and the client-side timings. */
 export const generate = async (
   endpoint: Endpoint,
-  options: Pick<CliOptions, "prompt" | "sampler" | "model" | "compare">,
+  options: Pick<CliOptions, "prompt" | "sampler" | "model" | "compare" | "suffix">,
   mode: GenerationMode,
   view: RunView,
   signal: AbortSignal,
 ): Promise<RunResult> => {
-  const request = generateBody(options.prompt, mode, options.sampler, modelOfRun(options, mode))
+  const request = generateBody(options.prompt, mode, options.sampler, modelOfRun(options, mode), suffixOfRun(options, mode))
   view.begin(mode, expectedPlan(mode, options.sampler))
   const startedAt = performance.now()
   let firstFrameMs: number | null = null

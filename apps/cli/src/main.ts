@@ -34,13 +34,13 @@ const resolveCommand = async (command: ParsedCommand): Promise<ParsedCommand> =>
 const makeView = (options: CliOptions, env: NodeJS.ProcessEnv): RunView => {
   if (options.output !== "auto") return silentView
   const live = process.stdout.isTTY === true && env["TERM"] !== "dumb"
-  if (!live) return plainView(stdout, options.prompt, { headers: options.compare })
+  if (!live) return plainView(stdout, options.prompt, { headers: options.compare, suffix: options.suffix })
   return ttyView(
     { ...stdout, columns: () => (process.stdout.columns > 0 ? process.stdout.columns : 80) },
     options.prompt,
     makeStyle(colorWanted(env)),
     loadVocabulary(env),
-    { headers: options.compare },
+    { headers: options.compare, suffix: options.suffix },
   )
 }
 

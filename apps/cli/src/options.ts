@@ -27,6 +27,11 @@ export interface CliOptions {
    * the chosen mode, or for the diffusion run of `--compare`; `undefined`: the worker's default.
    */
   readonly model: string | undefined
+  /**
+   * `--suffix`: text the diffusion run's completion must lead into (infilling: the completion is the
+   * middle); with `--compare`, the AR run continues the prompt alone.
+   */
+  readonly suffix: string | undefined
   /** Run diffusion, then AR, on the same prompt and compare them. */
   readonly compare: boolean
   readonly output: OutputStyle

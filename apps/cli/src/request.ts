@@ -23,10 +23,18 @@ export type GenerateBody = Readonly<Record<string, string | number | boolean>>
 export const modelOfRun = (options: Pick<CliOptions, "model" | "compare">, mode: GenerationMode): string | undefined =>
   options.compare && mode === "ar" ? undefined : options.model
 
-/** The streaming `POST /v1/generate` body: prompt, mode, the model when one is named, and the given options that apply to the mode. */
-export const generateBody = (prompt: string, mode: GenerationMode, sampler: SamplerOptions, model?: string): GenerateBody => {
+/** `--suffix` applies to the diffusion run only: an AR model cannot condition on the right. */
+export const suffixOfRun = (options: Pick<CliOptions, "suffix">, mode: GenerationMode): string | undefined =>
+  mode === "diffusion" ? options.suffix : undefined
+
+/**
+ * The streaming `POST /v1/generate` body: prompt, mode, the model when one is named, the suffix
+ * when infilling, and the given options that apply to the mode.
+ */
+export const generateBody = (prompt: string, mode: GenerationMode, sampler: SamplerOptions, model?: string, suffix?: string): GenerateBody => {
   const body: Record<string, string | number | boolean> = { prompt, mode }
   if (model !== undefined) body["model"] = model
+  if (suffix !== undefined) body["suffix"] = suffix
   for (const field of FIELDS[mode]) {
     const value = sampler[field]
     if (value !== undefined) body[field] = value

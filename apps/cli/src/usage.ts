@@ -18,6 +18,8 @@ Mode:
                          decoding); default: the worker's (diffusion, ar); with --compare: the
                          diffusion run's
   --compare              run diffusion, then AR, on the same prompt; print both and their timings
+  --suffix TEXT          infill: the diffusion completion leads into TEXT (it is the middle of
+                         prompt + completion + TEXT); with --compare, AR continues the prompt alone
 
 Sampler (sent only when given; the worker's defaults otherwise):
   --length N             tokens to generate, maxTokens (default 64)

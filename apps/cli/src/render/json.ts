@@ -10,7 +10,7 @@ export interface WorkerInfo {
 
 const round = (ms: number) => Math.round(ms * 10) / 10
 
-/** One run as JSON: the options sent, the worker's result, and the client-side timings. */
+/** One run as JSON: the options sent, the worker's result (with the filled canvas when infilling), and the client-side timings. */
 export const runJson = (result: RunResult) => {
   const { prompt: _prompt, stream: _stream, mode: _mode, ...request } = result.request
   const { response } = result
@@ -21,6 +21,7 @@ export const runJson = (result: RunResult) => {
     tokens: response.tokens,
     finishReason: response.finishReason,
     usage: response.usage,
+    ...(response.segments === undefined ? {} : { segments: response.segments }),
     timings: {
       wallMs: round(result.wallMs),
       firstFrameMs: result.firstFrameMs === null ? null : round(result.firstFrameMs),

@@ -1,6 +1,6 @@
 import type { StepEvent } from "../client.js"
-import type { GenerationMode } from "../options.js"
-import { type Plan, stepOfPlan } from "../request.js"
+import type { CliOptions, GenerationMode } from "../options.js"
+import { type Plan, stepOfPlan, suffixOfRun } from "../request.js"
 import type { RunResult } from "../runResult.js"
 import type { Output, RunView } from "./RunView.js"
 import { summaryLine } from "./summary.js"
@@ -15,8 +15,8 @@ export const stepLine = (mode: GenerationMode, step: StepEvent, plan: Plan, mask
     ? `step ${stepOfPlan(step.step + 1, plan)} nfe=${step.nfe} committed=${step.committed.length}`
     : `step ${stepOfPlan(step.step + 1, plan)} block=${step.block} nfe=${step.nfe} committed=${step.committed.length} masks=${masksLeft}`
 
-/** The non-terminal output: a header per run when comparing, step lines, prompt + text, a summary. */
-export const plainView = (out: Output, prompt: string, options: { readonly headers: boolean }): RunView => {
+/** The non-terminal output: a header per run when comparing, step lines, prompt + text (+ the suffix when infilling), a summary. */
+export const plainView = (out: Output, prompt: string, options: { readonly headers: boolean } & Pick<CliOptions, "suffix">): RunView => {
   let mode: GenerationMode = "diffusion"
   let plan: Plan = { length: 0, steps: 0, dynamic: false, blocks: 1 }
   let committed = 0
@@ -32,7 +32,8 @@ export const plainView = (out: Output, prompt: string, options: { readonly heade
       out.write(`${stepLine(mode, step, plan, Math.max(0, step.tokens.length - committed))}\n`)
     },
     done: (result: RunResult) => {
-      out.write(`${prompt}${result.response.text}\n${summaryLine(result)}\n`)
+      const ending = suffixOfRun(options, mode) ?? ""
+      out.write(`${prompt}${result.response.text}${ending}\n${summaryLine(result)}\n`)
     },
     abort: () => {},
   }

@@ -1,6 +1,6 @@
 import type { StepEvent } from "../client.js"
-import type { GenerationMode } from "../options.js"
-import { type Plan, stepOfPlan } from "../request.js"
+import type { CliOptions, GenerationMode } from "../options.js"
+import { type Plan, stepOfPlan, suffixOfRun } from "../request.js"
 import type { RunResult } from "../runResult.js"
 import type { Vocabulary } from "../tokenPieces.js"
 import { canvasSegments, renderSegments } from "./canvas.js"
@@ -54,9 +54,9 @@ export const progressLine = (progress: Progress): string => {
   ].join(" · ")
 }
 
-/** A whole frame: the prompt (bold), the canvas, and a dim status line under it. */
-export const frame = (prompt: string, canvas: string, status: string, style: Style): string =>
-  `${style.bold(prompt)}${canvas}\n${style.dim(status)}`
+/** A whole frame: the prompt (bold), the canvas, the suffix when infilling (bold too: fixed text), and a dim status line under it. */
+export const frame = (prompt: string, canvas: string, status: string, style: Style, suffix = ""): string =>
+  `${style.bold(prompt)}${canvas}${suffix === "" ? "" : style.bold(suffix)}\n${style.dim(status)}`
 
 /** The live view: the frame redrawn in place at every step. */
 export const ttyView = (
@@ -64,9 +64,10 @@ export const ttyView = (
   prompt: string,
   style: Style,
   vocabulary: Vocabulary | undefined,
-  options: { readonly headers: boolean },
+  options: { readonly headers: boolean } & Pick<CliOptions, "suffix">,
 ): RunView => {
   let rows = 0
+  let ending = ""
   let cursorHidden = false
   let mode: GenerationMode = "diffusion"
   let plan: Plan = { length: 0, steps: 0, dynamic: false, blocks: 1 }
@@ -85,12 +86,13 @@ export const ttyView = (
     begin: (nextMode, nextPlan) => {
       mode = nextMode
       plan = nextPlan
+      ending = suffixOfRun(options, mode) ?? ""
       if (options.headers) out.write(`${style.bold(`== ${mode} ==`)}\n`)
       out.write(HIDE_CURSOR)
       cursorHidden = true
       committed = 0
       canvas = mode === "diffusion" ? style.dim(MASK_CHAR.repeat(plan.length)) : ""
-      draw(frame(prompt, canvas, `${mode} · waiting for the first step…`, style))
+      draw(frame(prompt, canvas, `${mode} · waiting for the first step…`, style, ending))
     },
     step: (step: StepEvent, elapsedMs: number) => {
       const segments = canvasSegments(step, vocabulary)
@@ -104,10 +106,10 @@ export const ttyView = (
         nfe: step.nfe,
         tokens: committed,
         elapsedMs,
-      }), style))
+      }), style, ending))
     },
     done: (result: RunResult) => {
-      draw(frame(prompt, result.response.text, prettySummary(result), style))
+      draw(frame(prompt, result.response.text, prettySummary(result), style, ending))
       out.write("\n")
       release()
     },
