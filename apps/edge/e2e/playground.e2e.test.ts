@@ -224,6 +224,43 @@ describe("the web playground, served by the edge, against npm start's stack", ()
     expect(pageErrors.slice(errorsBefore)).toEqual([]);
   });
 
+  it("infills between the prompt and an ending: the fixed spans drawn distinctly on the live canvas, the middle filled in", async () => {
+    const prompt = "Once upon a time, there was a little cat named Tom.";
+    const ending = " Tom and the dog were best friends forever.";
+    const page = await openPage();
+    await withKey(page);
+    await page.fill("#prompt", prompt);
+    await page.fill("#suffix", ending);
+    await page.fill("#maxTokens", "16");
+    await page.fill("#steps", "8");
+    await page.fill("#blockLength", "16");
+    await recordFrames(page);
+    const request = page.waitForRequest((r) => r.url().endsWith("/v1/generate"));
+    await page.click("#generate");
+    expect((await request).postDataJSON()).toMatchObject({ mode: "diffusion", prompt, suffix: ending, maxTokens: 16, steps: 8 });
+    await page.waitForSelector(`${panel("diffusion")}[data-state="done"]`, { timeout: 90_000 });
+    await page.screenshot({ path: join(artifacts, "infill.png") });
+    const frames = await recordedFrames(page);
+    expect(frames.length).toBeGreaterThanOrEqual(1);
+    expect(frames.every((frame) => frame.masks === frame.cellMasks)).toBe(true);
+    const states = await page.$$eval(`${panel("diffusion")} .cell`, (cells) => cells.map((cell) => (cell as HTMLElement).dataset.state));
+    const fixed = Number(await page.getAttribute(panel("diffusion"), "data-fixed"));
+    expect(fixed).toBeGreaterThan(0);
+    expect(states).toHaveLength(fixed + 16);
+    // Prompt cells first, then the 16 generated ones, then the ending's: fixed at both ends, none in the middle.
+    const firstGenerated = states.findIndex((state) => state !== "fixed");
+    const generated = states.slice(firstGenerated, firstGenerated + 16);
+    expect(firstGenerated).toBeGreaterThan(0);
+    expect(generated.every((state) => state !== "fixed" && state !== "mask")).toBe(true);
+    expect(states.slice(firstGenerated + 16).every((state) => state === "fixed")).toBe(true);
+    const text = (await page.textContent(`${panel("diffusion")} .text`))!;
+    expect(text.startsWith(prompt)).toBe(true);
+    expect(text.endsWith(ending)).toBe(true);
+    expect(text).not.toContain("\u2588");
+    expect(await page.textContent(`${panel("diffusion")} .text .ending`)).toBe(ending);
+    expect(new URL(page.url()).searchParams.get("suffix")).toBe(ending);
+  });
+
   it("is readable at 375 px, and sends the parallel rule and cache mode (dynamic step count)", async () => {
     const page = await openPage({ width: 375, height: 812 });
     await withKey(page);

@@ -4,7 +4,7 @@
 
 const KEY_STORAGE = "unmask.apiKey";
 /** Form fields that make up a run; also the URL parameters that reproduce it. */
-const FIELDS = ["prompt", "model", "maxTokens", "steps", "blockLength", "remasking", "threshold", "factor", "temperature", "cache", "seed"];
+const FIELDS = ["prompt", "suffix", "model", "maxTokens", "steps", "blockLength", "remasking", "threshold", "factor", "temperature", "cache", "seed"];
 const NUMERIC = new Set(["maxTokens", "steps", "blockLength", "threshold", "factor", "temperature", "seed"]);
 const MASK_TEXT = "[MASK]";
 
@@ -177,25 +177,21 @@ class RunPanel {
     this.status.textContent = status;
   }
 
-  /** A fresh canvas of `length` cells for a run of `expectedSteps` steps (a guess when dynamic), titled with its model. */
-  start(length, expectedSteps, prompt, model) {
+  /**
+   * A fresh canvas of `length` cells for a run of `expectedSteps` steps (a guess when dynamic), titled
+   * with its model. With a `suffix` (infilling), the first frame lays out the whole canvas.
+   */
+  start(length, expectedSteps, prompt, model, suffix = "") {
     $("h2", this.element).textContent = model ? `${this.title} · ${model}` : this.title;
     this.length = length;
     this.expectedSteps = expectedSteps;
     this.prompt = prompt;
+    this.suffix = suffix;
+    this.element.dataset.fixed = "0";
     this.frames = 0;
     this.maxCommitted = 1;
     this.firstFrameMs = undefined;
-    this.cellsBox.replaceChildren(
-      ...Array.from({ length }, (_, i) => {
-        const cell = document.createElement("span");
-        cell.className = "cell mask";
-        cell.dataset.state = "mask";
-        cell.title = `position ${i}`;
-        return cell;
-      }),
-    );
-    this.cells = [...this.cellsBox.children];
+    this.layOutCells(length);
     this.bars.replaceChildren();
     this.updateChartScale();
     for (const dd of Object.values(this.stats)) dd.textContent = "–";
@@ -206,15 +202,50 @@ class RunPanel {
     this.setState("running", "Waiting for the first frame…");
   }
 
+  /** `length` masked cells; `fixedAt(i)` marks the cells of fixed spans (an infilling canvas). */
+  layOutCells(length, fixedAt = () => false) {
+    this.cellsBox.replaceChildren(
+      ...Array.from({ length }, (_, i) => {
+        const cell = document.createElement("span");
+        const state = fixedAt(i) ? "fixed" : "mask";
+        cell.className = `cell ${state}`;
+        cell.dataset.state = state;
+        cell.title = `position ${i}`;
+        return cell;
+      }),
+    );
+    this.cells = [...this.cellsBox.children];
+  }
+
+  /**
+   * An infilling frame (`canvas` + `fixed`): the whole canvas, fixed spans drawn as given text,
+   * every other cell one generated position in `tokens` order. Returns the cell of each generated position.
+   */
+  canvasCells(frame) {
+    const fixedAt = (i) => frame.fixed.some(([start, end]) => i >= start && i < end);
+    if (this.cells.length !== frame.canvas.length || this.element.dataset.fixed === "0") {
+      this.layOutCells(frame.canvas.length, fixedAt);
+      this.element.dataset.fixed = String(frame.fixed.reduce((total, [start, end]) => total + end - start, 0));
+    }
+    const generatedCells = [];
+    frame.canvas.forEach((id, i) => {
+      if (fixedAt(i)) this.paintCell(i, "fixed", id);
+      else generatedCells.push(i);
+    });
+    return generatedCells;
+  }
+
   /** Draws one `event: step` frame. */
   frame(frame, elapsedMs) {
     this.frames += 1;
     this.firstFrameMs ??= elapsedMs;
     const committed = new Set(frame.committed);
     const eos = frame.tokens.findIndex((id) => id === vocabulary.eosId);
+    const cellOf = frame.canvas === undefined ? undefined : this.canvasCells(frame);
+    const generated = cellOf === undefined ? this.cells.length : cellOf.length;
     let masks = 0;
     let settled = 0;
-    for (let i = 0; i < this.cells.length; i++) {
+    for (let i = 0; i < generated; i++) {
       const id = frame.tokens[i];
       let state;
       if (id === undefined) state = "empty";
@@ -223,7 +254,7 @@ class RunPanel {
       else state = committed.has(i) ? "new" : "filled";
       if (state === "mask") masks += 1;
       else if (state !== "empty") settled += 1;
-      this.paintCell(i, state, id);
+      this.paintCell(cellOf === undefined ? i : cellOf[i], state, id);
     }
     this.addBar(frame.step, frame.committed.length);
     this.renderText(frame.text);
@@ -247,7 +278,8 @@ class RunPanel {
     if (cell.textContent !== label) {
       cell.textContent = label;
       const piece = vocabulary.pieces[id];
-      cell.title = `position ${i}` + (id === undefined ? "" : `, id ${id}`) + (piece === undefined || state === "mask" ? "" : `: ${JSON.stringify(piece)}`);
+      cell.title = `position ${i}` + (id === undefined ? "" : `, id ${id}`) + (piece === undefined || state === "mask" ? "" : `: ${JSON.stringify(piece)}`)
+        + (state === "fixed" ? " (fixed)" : "");
     }
   }
 
@@ -272,13 +304,14 @@ class RunPanel {
     $(".chart-max", this.element).textContent = `(max ${height})`;
   }
 
-  /** The prompt, then the canvas text with every mask as a dim block. */
+  /** The prompt, then the canvas text with every mask as a dim block, then the ending when infilling. */
   renderText(text) {
     const parts = [Object.assign(document.createElement("span"), { className: "prompt", textContent: this.prompt ?? "" })];
     text.split(MASK_TEXT).forEach((run, i) => {
       if (i > 0) parts.push(Object.assign(document.createElement("span"), { className: "m", textContent: "\u2588", title: "masked" }));
       if (run) parts.push(document.createTextNode(run));
     });
+    if (this.suffix) parts.push(Object.assign(document.createElement("span"), { className: "ending", textContent: this.suffix }));
     this.text.replaceChildren(...parts);
   }
 
@@ -323,13 +356,13 @@ const readSettings = () => {
 
 const diffusionBody = (s) => {
   const body = { prompt: s.prompt, mode: "diffusion", maxTokens: s.maxTokens, stream: true };
-  for (const name of ["model", "steps", "blockLength", "remasking", "temperature", "threshold", "factor", "cache", "seed"]) {
+  for (const name of ["model", "suffix", "steps", "blockLength", "remasking", "temperature", "threshold", "factor", "cache", "seed"]) {
     if (s[name] !== undefined) body[name] = s[name];
   }
   return body;
 };
 
-/** The AR baseline takes no diffusion parameters (the API refuses them). */
+/** The AR baseline takes no diffusion parameters (the API refuses them) and no ending: it sees the prompt alone. */
 const arBody = (s) => {
   const body = { prompt: s.prompt, mode: "ar", maxTokens: s.maxTokens, stream: true };
   for (const name of ["temperature", "seed"]) if (s[name] !== undefined) body[name] = s[name];
@@ -399,7 +432,7 @@ const panels = {
 let controller;
 
 const run = async (panel, body, expectedSteps, apiKey, signal) => {
-  panel.start(body.maxTokens, expectedSteps, body.prompt, body.model);
+  panel.start(body.maxTokens, expectedSteps, body.prompt, body.model, body.suffix);
   const started = performance.now();
   let response;
   try {
