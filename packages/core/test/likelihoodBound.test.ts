@@ -80,6 +80,34 @@ describe("likelihoodBound", () => {
     expect(result.standardError).toBeGreaterThan(0)
   })
 
+  it("with answerEnd scores a middle span: the suffix is conditioning, never masked, and the estimate converges to the span's CE", () => {
+    const ids = Int32Array.of(0, 1, 2, 4, 5, 6, 7, 1)
+    const height = (position: number) => position * 0.7 - 1
+    const double = testDoubleDenoiser(8, (_canvas, position) => peak(8, ids[position] ?? 0, height(position)))
+    const ce = (position: number) => Math.log(Math.exp(height(position)) + 7) - height(position)
+    const expected = [2, 3, 4].reduce((sum, i) => sum + ce(i), 0) / 3
+    const result = bound(ids, { promptLength: 2, answerEnd: 5, samples: 1024, batchSize: 64, maskId: MASK, seed: 3 }, double.layer)
+    expect(Math.abs(result.natsPerToken - expected)).toBeLessThan(4 * result.standardError)
+    for (const call of double.calls) {
+      for (let row = 0; row < call.batch; row++) {
+        const canvas = call.ids.subarray(row * call.length, (row + 1) * call.length)
+        expect(Array.from(canvas.subarray(0, 2))).toEqual([0, 1])
+        expect(Array.from(canvas.subarray(5))).toEqual(Array.from(ids.subarray(5)))
+      }
+      expect(maskCountsPerRow(call).every((count) => count >= 1 && count <= 3)).toBe(true)
+    }
+  })
+
+  it("answerEnd at the end of the ids draws exactly what the default draws", () => {
+    const ids = Int32Array.of(0, 1, 2, 4, 5, 6, 7, 1)
+    const logits = (canvas: Int32Array, position: number) => peak(8, (canvas[position - 1] ?? 0) % 8, 1.5)
+    const plain = testDoubleDenoiser(8, logits)
+    const withEnd = testDoubleDenoiser(8, logits)
+    const options = { promptLength: 2, samples: 16, batchSize: 8, maskId: MASK, seed: 11 }
+    expect(bound(ids, { ...options, answerEnd: ids.length }, withEnd.layer)).toEqual(bound(ids, options, plain.layer))
+    expect(withEnd.calls).toEqual(plain.calls)
+  })
+
   it("defaults to 128 samples and reports NaN standard error for a single sample", () => {
     const double = testDoubleDenoiser(4, () => new Float32Array(4))
     bound(Int32Array.of(0, 1, 2), { batchSize: 32, maskId: MASK, seed: 0 }, double.layer)
@@ -97,6 +125,8 @@ describe("likelihoodBound", () => {
     expect(fieldOf(Int32Array.of(0), { batchSize: 1, maskId: MASK, seed: 0 })?.field).toBe("promptLength")
     expect(fieldOf(Int32Array.of(0, 1), { samples: 0, batchSize: 1, maskId: MASK, seed: 0 })?.field).toBe("samples")
     expect(fieldOf(Int32Array.of(0, 1), { batchSize: 1.5, maskId: MASK, seed: 0 })?.field).toBe("batchSize")
+    expect(fieldOf(Int32Array.of(0, 1, 2), { promptLength: 2, answerEnd: 2, batchSize: 1, maskId: MASK, seed: 0 })?.field).toBe("answerEnd")
+    expect(fieldOf(Int32Array.of(0, 1, 2), { answerEnd: 4, batchSize: 1, maskId: MASK, seed: 0 })?.field).toBe("answerEnd")
     expect(double.calls).toHaveLength(0)
   })
 

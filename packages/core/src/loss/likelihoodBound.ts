@@ -13,6 +13,7 @@ import { stratifiedMaskCounts } from "./stratifiedMaskCounts.js"
 
 const LikelihoodBoundOptions = Schema.Struct({
   promptLength: Schema.optionalKey(IntBetween(0, Number.MAX_SAFE_INTEGER)),
+  answerEnd: Schema.optionalKey(IntBetween(0, Number.MAX_SAFE_INTEGER)),
   samples: IntBetween(1, Number.MAX_SAFE_INTEGER).pipe(withDefault(128)),
   batchSize: IntBetween(1, Number.MAX_SAFE_INTEGER),
   maskId: IntBetween(0, Number.MAX_SAFE_INTEGER),
@@ -44,6 +45,9 @@ const standardErrorOfMean = (values: ReadonlyArray<number>): number => {
  *
  * The first `promptLength` positions are conditioning and never masked. Position 0 is always
  * treated as prompt, even when promptLength is 0: the diffusion model uses it as its BOS anchor.
+ * With `answerEnd`, the answer is positions [promptLength, answerEnd) and everything from
+ * `answerEnd` on is conditioning too (a suffix: the bound of a middle span given both sides); the
+ * default, the end of `ids`, draws exactly what it drew without it.
  * The last mini-batch is smaller when batchSize does not divide samples.
  */
 export const likelihoodBound = (
@@ -51,14 +55,17 @@ export const likelihoodBound = (
   options: LikelihoodBoundOptions,
 ): Effect.Effect<LikelihoodBound, InvalidParams | ModelError, Denoiser> =>
   Effect.gen(function*() {
-    const { promptLength = 0, samples, batchSize, maskId, seed } = yield* decodeParams(LikelihoodBoundOptions)(options)
+    const { promptLength = 0, answerEnd, samples, batchSize, maskId, seed } = yield* decodeParams(LikelihoodBoundOptions)(options)
     const fixed = Math.max(promptLength, 1)
     const length = ids.length
-    const answerLength = length - fixed
+    if (answerEnd !== undefined && answerEnd > length) {
+      return yield* new InvalidParams({ field: "answerEnd", message: `answerEnd (${answerEnd}) is past the end of the ${length} ids` })
+    }
+    const answerLength = (answerEnd ?? length) - fixed
     if (answerLength < 1) {
       return yield* new InvalidParams({
-        field: "promptLength",
-        message: `no answer left to score: ${length} ids, the first ${fixed} (BOS included) are prompt`,
+        field: answerEnd === undefined ? "promptLength" : "answerEnd",
+        message: `no answer left to score: ${length} ids, the first ${fixed} (BOS included) are prompt${answerEnd === undefined ? "" : `, those from ${answerEnd} on a suffix`}`,
       })
     }
     const denoiser = yield* Denoiser
