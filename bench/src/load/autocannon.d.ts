@@ -16,6 +16,8 @@ declare module "autocannon" {
       url: string
       connections?: number
       duration?: number
+      /** Stop after this many responses (instead of after `duration`): none is cut off in flight. */
+      amount?: number
       overallRate?: number
       method?: string
       timeout?: number
@@ -26,6 +28,8 @@ declare module "autocannon" {
       requests: { sent: number }
       /** Connection errors and timeouts. */
       errors: number
+      /** Requests without an answer within `timeout`. */
+      timeouts: number
       /** Seconds. */
       duration: number
     }

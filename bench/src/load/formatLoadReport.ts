@@ -1,6 +1,8 @@
 import { formatScenarioTable } from "./formatScenarioTable.js"
 import type { AddedLatency } from "./latencyStats.js"
 import type { ScenarioResult } from "./runScenario.js"
+import { formatSoakReport } from "./soak/formatSoakReport.js"
+import type { SoakReport } from "./soak/runSoak.js"
 
 export interface BatchingResult {
   readonly requests: number
@@ -24,6 +26,8 @@ export interface LoadReport {
   readonly edge: ReadonlyArray<ScenarioResult>
   readonly edgeAddedLatency?: { readonly total: AddedLatency; readonly firstFrame: AddedLatency }
   readonly batching?: BatchingResult
+  /** The last `--soak` run (kept by runs without it). */
+  readonly soak?: SoakReport
 }
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : "–")
@@ -34,7 +38,7 @@ const latencyRow = (label: string, latency: AddedLatency) =>
     ms(latency.difference.p95)
   } | ${times(latency.ratio.p50)} / ${times(latency.ratio.p95)} | ${ms(latency.pairedDifferenceMedian)} |`
 
-/** bench/results/load.md: the scenario table, the edge's added latency and the batching gain. */
+/** bench/results/load.md: the scenario table, the edge's added latency, the batching gain and the soak. */
 export const formatLoadReport = (report: LoadReport): string => {
   const body = JSON.stringify(report.request.body)
   const parts = [
@@ -72,5 +76,6 @@ export const formatLoadReport = (report: LoadReport): string => {
       } |`,
     )
   }
+  if (report.soak !== undefined) parts.push("", formatSoakReport(report.soak).trimEnd())
   return `${parts.join("\n")}\n`
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs"
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { parseArgs } from "node:util"
 import { resultsDir } from "../benchPaths.js"
@@ -9,15 +9,20 @@ import { readLoadContract } from "./LoadContract.js"
 import { createKey, runConcurrently, timeRequest } from "./requestTiming.js"
 import { runScenario, type ScenarioResult } from "./runScenario.js"
 import { scaleScenario } from "./scaleScenario.js"
+import { runSoak } from "./soak/runSoak.js"
 import { discoverStack, processAlive, readStackFile, type StackTarget, startStack } from "./stack.js"
+import { UNTHROTTLED } from "./unthrottled.js"
 
-// npm run bench:load [-- --quick] [-- --scenarios steady,ramp] [-- --no-start] [-- --out results/load.json]
+// npm run bench:load [-- --quick] [-- --scenarios steady,ramp] [-- --no-start] [-- --out results/load.json] [-- --soak [--soak-minutes 10]]
 //   Drives the HTTP stack: BASE_URL (+ UNMASK_API_KEY, WORKER_URL, EDGE_SHARED_SECRET, UNMASK_ADMIN_SECRET),
 //   else the running `npm start` (.unmask/stack.json with a live pid), else starts `node scripts/start.mjs`
 //   itself and stops its process group at the end (--no-start: fail instead).
 //   1. the contract's scenarios through the edge (a fresh key per scenario with its keyLimits, given the admin secret);
 //   2. the edge's added latency: the same request through the edge and signed straight to the worker, interleaved;
 //   3. the worker's batching gain: the same requests one at a time and --concurrency at once, straight to the worker.
+//   --soak instead: 10 minutes of mixed load (soak/soakPlan.ts) with the worker's and the edge's memory sampled every
+//   10 s and every key's books checked; it replaces the report's soak section and keeps the others (and a run
+//   without --soak keeps the last soak section). Not part of npm test.
 const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
@@ -29,8 +34,12 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "8" },
     out: { type: "string", default: resolve(resultsDir, "load.json") },
     markdown: { type: "string", default: resolve(resultsDir, "load.md") },
+    soak: { type: "boolean", default: false },
+    "soak-minutes": { type: "string", default: "10" },
   },
 })
+const soakSeconds = Math.round(Number(values["soak-minutes"]) * 60)
+if (values.soak && !(soakSeconds >= 60)) throw new Error(`--soak-minutes must be at least 1, got "${values["soak-minutes"]}"`)
 const durationScale = Number(values["duration-scale"] ?? (values.quick ? "0.25" : "1"))
 const pairs = Number(values.pairs ?? (values.quick ? "16" : "40"))
 const batchRequests = Number(values["batch-requests"] ?? (values.quick ? "8" : "16"))
@@ -39,8 +48,6 @@ const contract = readLoadContract()
 const names = values.scenarios?.split(",") ?? Object.keys(contract.scenarios)
 for (const name of names) if (contract.scenarios[name] === undefined) throw new Error(`no scenario "${name}" in scenarios.json`)
 
-/** Limits no scenario reaches: the scenarios measure the stack, not the key's bucket, unless they say so. */
-const UNTHROTTLED = { requestsPerMinute: 1_000_000, tokensPerMinute: 100_000_000, concurrentRequests: 1000, tokensPerDay: 1_000_000_000 }
 const log = (line: string) => console.error(line)
 const repoRoot = resolve(resultsDir, "../..")
 const stackFile = resolve(repoRoot, ".unmask/stack.json")
@@ -65,10 +72,40 @@ log(`stack (${stack.source}): edge ${stack.edgeUrl}, worker ${stack.workerUrl ??
 
 const keyFor = async (name: string, limits: Record<string, number> | undefined): Promise<string | undefined> => {
   if (stack.adminSecret === undefined) return stack.apiKey
-  return createKey(stack.edgeUrl, stack.adminSecret, `bench-load-${name}-${Date.now()}`, { ...UNTHROTTLED, ...limits })
+  return (await createKey(stack.edgeUrl, stack.adminSecret, `bench-load-${name}-${Date.now()}`, { ...UNTHROTTLED, ...limits })).key
+}
+
+/** The report this run adds to: its other sections are kept. */
+const previous = ((): LoadReport | undefined => {
+  if (!existsSync(values.out)) return undefined
+  try {
+    return JSON.parse(readFileSync(values.out, "utf8")) as LoadReport
+  } catch {
+    return undefined
+  }
+})()
+
+const writeReport = (report: LoadReport) => {
+  writeJson(values.out, report)
+  const markdown = formatLoadReport(report)
+  writeFileSync(values.markdown, markdown)
+  console.log(markdown)
+  console.log(`wrote ${values.out} and ${values.markdown}`)
 }
 
 const startedAt = new Date()
+if (values.soak) {
+  try {
+    if (stack.adminSecret === undefined) throw new Error("--soak creates its own keys: it needs the admin secret (npm start's stack, or UNMASK_ADMIN_SECRET)")
+    const soak = await runSoak({ ...stack, adminSecret: stack.adminSecret, stackPid: stack.pid }, soakSeconds, log)
+    const base: LoadReport = previous ?? { startedAt: startedAt.toISOString(), seconds: 0, stack: stack.source, durationScale: 1, request: contract.request, edge: [] }
+    writeReport({ ...base, soak })
+    if (!soak.verdict.passed) process.exitCode = 1
+  } finally {
+    await stopStack()
+  }
+  process.exit() // the soak replaces the whole run (stdout and files are written synchronously)
+}
 try {
   const edge: Array<ScenarioResult> = []
   for (const name of names) {
@@ -141,12 +178,8 @@ try {
   } else {
     log("no worker URL and signing secret: edge added latency and batching gain skipped")
   }
-  report = { ...report, seconds: Math.round((Date.now() - startedAt.getTime()) / 1000) }
-  writeJson(values.out, report)
-  const markdown = formatLoadReport(report)
-  writeFileSync(values.markdown, markdown)
-  console.log(markdown)
-  console.log(`wrote ${values.out} and ${values.markdown}`)
+  report = { ...report, seconds: Math.round((Date.now() - startedAt.getTime()) / 1000), ...(previous?.soak === undefined ? {} : { soak: previous.soak }) }
+  writeReport(report)
   if (edge.some((result) => result.thresholds.some((outcome) => !outcome.passed))) process.exitCode = 1
 } finally {
   await stopStack()

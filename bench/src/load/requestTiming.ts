@@ -38,13 +38,14 @@ export const runConcurrently = async (tasks: ReadonlyArray<() => Promise<unknown
   return performance.now() - started
 }
 
-/** Creates an API key with the given limits through the edge's admin API; returns the key. */
-export const createKey = async (edgeUrl: string, adminSecret: string, name: string, limits: Record<string, number>): Promise<string> => {
+/** Creates an API key with the given limits through the edge's admin API; returns the key and its id (for its usage). */
+export const createKey = async (edgeUrl: string, adminSecret: string, name: string, limits: Record<string, number>): Promise<{ key: string; id: string }> => {
   const response = await fetch(`${edgeUrl}/admin/keys`, {
     method: "POST",
     headers: { authorization: `Bearer ${adminSecret}`, "content-type": "application/json" },
     body: JSON.stringify({ name, limits }),
   })
   if (!response.ok) throw new Error(`creating key "${name}" failed: ${response.status} ${await response.text()}`)
-  return ((await response.json()) as { key: string }).key
+  const { key, id } = (await response.json()) as { key: string; id: string }
+  return { key, id }
 }

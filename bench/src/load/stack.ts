@@ -20,6 +20,8 @@ export interface StackTarget {
   readonly apiKey: string | undefined
   readonly adminSecret: string | undefined
   readonly signingSecret: string | undefined
+  /** npm start's pid (its process tree holds the worker and workerd); undefined for BASE_URL. */
+  readonly pid: number | undefined
   readonly source: "environment" | "running npm start" | "started by bench:load"
 }
 
@@ -63,6 +65,7 @@ export const discoverStack = ({ env, stackFile, alive }: DiscoveryInputs): Stack
       apiKey: value("UNMASK_API_KEY"),
       adminSecret: value("UNMASK_ADMIN_SECRET"),
       signingSecret: value("EDGE_SHARED_SECRET"),
+      pid: undefined,
       source: "environment",
     }
   }
