@@ -10,6 +10,7 @@ import { measuredCrossover } from "../costModel/measuredCrossover.js"
 import type { GridResults } from "../grid/GridResults.js"
 import { batchingChart, costModelChart, entropyChart, latencyChart, perplexityChart, speedupChart } from "./charts.js"
 import { fastLatencyChart, renderFastSection } from "./fastSection.js"
+import { appendInfillSection } from "./infillSection.js"
 import { type DiagnosisFile, type HeldOut, renderParallelSection } from "./parallelSection.js"
 import { renderReport } from "./renderReport.js"
 import { renderChart } from "./svg/renderChart.js"
@@ -76,6 +77,7 @@ const parallelSection = fast === undefined || !fast.cells.some((cell) => cell.di
   ...(diagnosis === undefined ? {} : { diagnosis }),
 })
 writeFileSync(join(values.out, "report.md"), parallelSection === "" ? report : `${report.trimEnd()}\n\n${parallelSection}`)
+appendInfillSection(join(values.out, "report.md"), join(resultsDir, "infill.json"))
 console.log(`F_diff(L) = ${formatFit(model.diffusion, "L")}`)
 console.log(`F_AR(p)   = ${formatFit(model.arStep, "p")}`)
 console.log(`wrote ${join(values.out, "report.md")} and ${charts.length} SVG plots`)
