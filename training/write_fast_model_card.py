@@ -26,6 +26,11 @@ def tokens_per_forward_curve():
     return points
 
 
+def sampled_curve(points, count=8):
+    every = points[:: max(1, len(points) // count)]
+    return every if every[-1] == points[-1] else every + [points[-1]]
+
+
 def fast_rows(fast, genLength):
     cells = [c for c in fast["cells"] if c["genLength"] == genLength and c.get("diffusionModel") in (None, NAME)
              and (c["sampler"]["kind"] == "ar" or (c["sampler"]["kind"] == "cached" and c["sampler"].get("blockLength") == 32 and c["sampler"].get("confidenceHead"))
@@ -54,7 +59,7 @@ def main():
     evaluation = card["evaluation"]
     samples = card["samples"]
     curve = tokens_per_forward_curve()
-    curve_line = ", ".join(f"{t / 1e6:.2f} M: {k:.2f} ({v:.2f})" for t, k, v in curve[:: max(1, len(curve) // 8)] + [curve[-1]])
+    curve_line = ", ".join(f"{t / 1e6:.2f} M: {k:.2f} ({v:.2f})" for t, k, v in sampled_curve(curve))
     text = f"""# Unmask diffusion LM trained for parallel decoding (`models/{NAME}`)
 
 `models/diffusion` fine-tuned so that confidence rules (threshold, factor) commit more than one token per
