@@ -50,7 +50,7 @@ export const compareExactCounts = (measured: Readonly<Record<string, number>>, b
 
 export const formatCountTable = (rows: ReadonlyArray<CountRow>): string =>
   [
-    "Exact counts (deterministic: any rise fails; a fall is an improvement to store with --write-baseline)",
+    "Exact counts (deterministic: any rise fails; a fall is an improvement: copy the new counts into gate-baseline.json)",
     "| count | baseline | now | verdict |",
     "|---|---:|---:|---|",
     ...rows.map((row) => `| ${row.name} | ${row.baseline ?? "–"} | ${row.value} | ${row.verdict === "regressed" ? "**REGRESSED**" : row.verdict} |`),
