@@ -39,8 +39,7 @@ export const freePort = () =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const stopGroup = async (child: ChildProcess) => {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  if (child.pid === undefined) return;
   const killGroup = (signal: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, signal);
@@ -48,6 +47,9 @@ const stopGroup = async (child: ChildProcess) => {
       // already gone
     }
   };
+  // start.mjs may have exited by itself (a failure) and left workerd behind in its group.
+  if (child.exitCode !== null || child.signalCode !== null) return killGroup("SIGKILL");
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   killGroup("SIGTERM");
   const timer = setTimeout(() => killGroup("SIGKILL"), 10_000);
   await exited;
