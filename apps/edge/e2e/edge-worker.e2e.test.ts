@@ -1,40 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type RunningWorker, startWorker } from "@unmask/gpu-worker";
+import type { RunningWorker } from "@unmask/gpu-worker";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type EdgeStack, startEdgeStack } from "./support/edge-stack.js";
 
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const signingSecret = randomBytes(32).toString("hex");
-const adminSecret = randomBytes(32).toString("hex");
+let stack: EdgeStack;
 let worker: RunningWorker;
-let edge: ChildProcess;
 let edgeUrl: string;
-let stateDir: string;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-const waitForOk = async (url: string, seconds: number) => {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${url} not ready after ${seconds} s`);
-};
+let adminSecret: string;
 
 const createKey = async (limits: Record<string, number> = {}) => {
   const response = await fetch(`${edgeUrl}/admin/keys`, {
@@ -48,23 +20,12 @@ const createKey = async (limits: Record<string, number> = {}) => {
 
 beforeAll(async () => {
   // A deep queue, so a burst of identical requests all reach the worker (none refused as queue_full).
-  worker = await startWorker({ env: { PORT: "0", HOST: "127.0.0.1", EDGE_SHARED_SECRET: signingSecret, MAX_QUEUE_LENGTH: "256" } });
-  const port = await freePort();
-  edgeUrl = `http://127.0.0.1:${port}`;
-  stateDir = mkdtempSync(join(tmpdir(), "unmask-e2e-"));
-  edge = spawn(
-    join(repoRoot, "node_modules/.bin/wrangler"),
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir,
-      "--var", `WORKER_SIGNING_SECRET:${signingSecret}`, "--var", `ADMIN_SECRET:${adminSecret}`, "--var", `WORKER_ORIGINS:${worker.url}`],
-    { cwd: repoRoot, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" }, stdio: "ignore" },
-  );
-  await waitForOk(`${edgeUrl}/healthz`, 240);
+  stack = await startEdgeStack({ MAX_QUEUE_LENGTH: "256" });
+  ({ worker, edgeUrl, adminSecret } = stack);
 });
 
 afterAll(async () => {
-  edge?.kill("SIGTERM");
-  await worker?.close();
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  await stack?.close();
 });
 
 describe("edge in workerd -> gpu-worker -> onnxruntime", () => {
