@@ -1,4 +1,4 @@
-import { CachedDenoiser, collectResult, decodeParams, Denoiser, diffusionGenerate, DiffusionParams, ModelError } from "@unmask/core"
+import { collectResult, decodeParams, Denoiser, diffusionGenerate, DiffusionParams, ModelError } from "@unmask/core"
 import { Effect, Exit, Layer } from "effect"
 import { InferenceSession } from "onnxruntime-node"
 import { fileURLToPath } from "node:url"
@@ -28,8 +28,6 @@ const runsOf = (samples: Samples, graph: string, model: string) => ({
   calls: total(samples, "unmask_batch_size_sum", { graph, model }),
 })
 
-const unused = () => Effect.fail(new ModelError({ message: "not used with cache none" }))
-
 /** Greedy diffusion straight on a session of `<MODELS>/<model>/model.onnx`: no worker, no batching. */
 const directRun = async (model: string, prompt: string, request: { maxTokens: number; steps: number }) => {
   const session = await InferenceSession.create(`${MODELS}${model}/model.onnx`, { executionProviders: ["cpu"], intraOpNumThreads: 1 })
@@ -50,8 +48,6 @@ const directRun = async (model: string, prompt: string, request: { maxTokens: nu
           collectResult(diffusionGenerate(promptIds, params, { maskId: 4094, eosId: EOS, padId: 4095, vocabSize: 4096 }))
         ),
         Effect.provide(Layer.succeed(Denoiser, denoiser)),
-        // cache "none": the sampler never calls the cache-aware interface.
-        Effect.provideService(CachedDenoiser, { fill: unused, refine: unused }),
       ),
     )
     const cut = result.tokens.indexOf(EOS)

@@ -1,6 +1,6 @@
 import { Effect, Layer } from "effect"
 import {
-  CachedDenoiser,
+  type CachedDenoiser,
   type ConfidenceBatch,
   Denoiser,
   type LogitsBatch,
@@ -15,10 +15,10 @@ import {
 export type PositionLogits = (canvas: Int32Array, position: number) => ArrayLike<number>
 
 export interface DenoiserDouble {
-  readonly layer: Layer.Layer<Denoiser | CachedDenoiser>
+  readonly layer: Layer.Layer<Denoiser>
   /** Every batch the sampler sent to `Denoiser`, in order (a copy). */
   readonly calls: Array<TokenBatch>
-  /** Every `CachedDenoiser` call, in order. */
+  /** Every call of the `cached` capability, in order. */
   readonly cachedCalls: Array<{ readonly kind: "fill" | "refine"; readonly window: Window; readonly wants: WindowRequest["wants"] }>
 }
 
@@ -78,32 +78,32 @@ export const testDoubleDenoiser = (
       ? { _tag: "Confidence", confidence: confidenceOf(logits, options.confidenceHead.excluded) }
       : { _tag: "Logits", logits }
   }
-  const cached = CachedDenoiser.of({
+  const cached: CachedDenoiser = {
     fill: (request) => Effect.sync(() => ({ predictions: windowPredictions("fill", request), cache: { length: request.batch.length } })),
     refine: (request) => Effect.sync(() => windowPredictions("refine", request)),
-  })
+  }
   return {
-    layer: Layer.mergeAll(Layer.succeed(Denoiser, Denoiser.of({ denoise })), Layer.succeed(CachedDenoiser, cached)),
+    layer: Layer.succeed(Denoiser, Denoiser.of({ denoise, cached })),
     calls,
     cachedCalls,
   }
 }
 
 /** A TEST DOUBLE denoiser whose every call fails, or answers with logits of the wrong shape. */
-export const brokenDenoiser = (kind: "fails" | "wrongShape"): Layer.Layer<Denoiser | CachedDenoiser> => {
+export const brokenDenoiser = (kind: "fails" | "wrongShape"): Layer.Layer<Denoiser> => {
   const answer = (batch: TokenBatch) =>
     kind === "fails"
       ? Effect.fail(new ModelError({ message: "session closed" }))
       : Effect.succeed({ data: new Float32Array(batch.length), batch: 1, length: batch.length, vocab: 1 })
   const predictions = (request: WindowRequest) =>
     Effect.map(answer(request.batch), (logits): WindowPredictions => ({ _tag: "Logits", logits }))
-  return Layer.mergeAll(
-    Layer.succeed(Denoiser, Denoiser.of({ denoise: answer })),
-    Layer.succeed(CachedDenoiser, CachedDenoiser.of({
+  return Layer.succeed(Denoiser, Denoiser.of({
+    denoise: answer,
+    cached: {
       fill: (request) => Effect.map(predictions(request), (p) => ({ predictions: p, cache: { length: 0 } })),
       refine: predictions,
-    })),
-  )
+    },
+  }))
 }
 
 /** Logits that are `height` at `token` and 0 elsewhere. */
