@@ -1,5 +1,6 @@
 import type { Denoiser, LogitsBatch, TokenBatch } from "@unmask/core"
 import { Context, Effect, Layer, type Scope } from "effect"
+import { checkTokenBatch } from "../backends/onnx/checkTokenBatch.js"
 import { onnxDenoiser } from "../backends/onnx/onnxDenoiser.js"
 import { WorkerConfig } from "../config/WorkerConfig.js"
 import { WorkerMetrics } from "../metrics/WorkerMetrics.js"
@@ -47,7 +48,10 @@ export const DenoiseBatcherLive = Layer.effect(
     return {
       attach: (model, stats) =>
         batcherOf(batchers, model).pipe(
-          Effect.flatMap(({ adapter, batcher }) => Effect.map(batcher.attach(stats), (denoise) => ({ ...adapter, denoise }))),
+          Effect.flatMap(({ adapter, batcher }) =>
+            // A malformed batch fails its own call before it can be merged with other generations' calls.
+            Effect.map(batcher.attach(stats), (submit) => ({ ...adapter, denoise: (batch) => Effect.andThen(checkTokenBatch(batch), submit(batch)) }))
+          ),
         ),
     }
   }),

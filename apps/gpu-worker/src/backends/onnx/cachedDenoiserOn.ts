@@ -8,6 +8,7 @@ import {
   type WindowRequest,
 } from "@unmask/core"
 import { Effect } from "effect"
+import { checkTokenBatch } from "./checkTokenBatch.js"
 import { type KvLayout, sliceRows, withoutPositions } from "./kvLayout.js"
 import type { CachedGraphInput, CachedGraphOutput } from "./OnnxCachedDiffusionGraph.js"
 
@@ -59,9 +60,9 @@ export const cachedDenoiserOn = (
   }
 
   const checkWindow = ({ window, batch }: WindowRequest) =>
-    window.start - shift < 0 || window.end > batch.length || window.start >= window.end
+    Effect.andThen(checkTokenBatch(batch), window.start - shift < 0 || window.end > batch.length || window.start >= window.end
       ? Effect.fail(new ModelError({ message: `window [${window.start}, ${window.end}) cannot be predicted on a canvas of ${batch.length}` }))
-      : Effect.void
+      : Effect.void)
 
   const fetchOf = (request: WindowRequest) => request.wants === "confidence" ? "confidence" : "logits"
 

@@ -2,6 +2,7 @@ import { type Denoiser, type LogitsBatch, ModelError, type TokenBatch } from "@u
 import { Effect } from "effect"
 import type { ModelConfig } from "../../models/ModelConfig.js"
 import { cachedDenoiserOn, type CachedGraphFacts } from "./cachedDenoiserOn.js"
+import { checkTokenBatch } from "./checkTokenBatch.js"
 import { type KvShape, kvLayoutOf } from "./kvLayout.js"
 import type { OnnxCachedDiffusionGraph } from "./OnnxCachedDiffusionGraph.js"
 import type { OnnxDiffusionGraph } from "./OnnxDiffusionGraph.js"
@@ -28,19 +29,6 @@ export interface OnnxDenoiserOptions {
   readonly confidenceHead?: boolean
 }
 
-const checkBatch = (batch: TokenBatch): Effect.Effect<void, ModelError> => {
-  const size = batch.batch * batch.length
-  const fits = batch.batch > 0 && batch.length > 0 && batch.ids.length === size &&
-    (batch.attentionMask === undefined || batch.attentionMask.length === size)
-  return fits ? Effect.void : Effect.fail(
-    new ModelError({
-      message: `a token batch of [${batch.batch}, ${batch.length}] needs ${size} ids` +
-        `${batch.attentionMask === undefined ? "" : " and mask values"}, got ${batch.ids.length}` +
-        `${batch.attentionMask === undefined ? "" : ` and ${batch.attentionMask.length}`}`,
-    }),
-  )
-}
-
 /**
  * Core's `Denoiser` over a diffusion model's onnxruntime sessions, one graph run per call (any
  * batch, rows right-padded by `attentionMask`), with the `cached` capability when the model ships
@@ -49,7 +37,7 @@ const checkBatch = (batch: TokenBatch): Effect.Effect<void, ModelError> => {
 export const onnxDenoiser = ({ config, graph, cachedGraph }: DiffusionGraphs, options: OnnxDenoiserOptions = {}): Denoiser["Service"] => {
   const vocab = config.vocab_size
   const denoise = (batch: TokenBatch) =>
-    checkBatch(batch).pipe(
+    checkTokenBatch(batch).pipe(
       Effect.andThen(graph.run(batch.ids, batch.attentionMask ?? new Int32Array(batch.ids.length).fill(1), batch.batch, batch.length)),
       Effect.mapError((error) => error._tag === "ModelError" ? error : toModelError(error)),
       Effect.filterOrFail(
