@@ -1,11 +1,13 @@
-import { collectResult, decodeParams, Denoiser, diffusionGenerate, DiffusionParams, ModelError } from "@unmask/core"
+import { collectResult, decodeParams, Denoiser, diffusionGenerate, DiffusionParams } from "@unmask/core"
 import { Effect, Exit, Layer } from "effect"
 import { InferenceSession } from "onnxruntime-node"
 import { fileURLToPath } from "node:url"
 import { Tokenizer } from "tokenizers"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makeOnnxDiffusionGraph } from "../src/backends/onnx/OnnxDiffusionGraph.js"
+import { onnxDenoiser } from "../src/backends/onnx/onnxDenoiser.js"
 import { parseWorkerConfig } from "../src/config/parseWorkerConfig.js"
+import { readModelConfig } from "../src/models/readModelConfig.js"
 import type { RunningWorker } from "../src/index.js"
 import { modelCalls, scrape, total } from "./support/prometheus.js"
 import { json, postJson, startTestWorker } from "./support/workerHarness.js"
@@ -35,13 +37,8 @@ const directRun = async (model: string, prompt: string, request: { maxTokens: nu
     const graph = makeOnnxDiffusionGraph(session)
     const tokenizer = Tokenizer.fromFile(`${MODELS}tokenizer/tokenizer.json`)
     const promptIds = Int32Array.from([EOS, ...(await tokenizer.encode(prompt, null, { addSpecialTokens: false })).getIds()])
-    const denoiser: Denoiser["Service"] = {
-      denoise: (batch) =>
-        graph.run(batch.ids, batch.attentionMask ?? new Int32Array(batch.ids.length).fill(1), batch.batch, batch.length).pipe(
-          Effect.mapError((error) => new ModelError({ message: error.message })),
-          Effect.map((data) => ({ data, batch: batch.batch, length: batch.length, vocab: 4096 })),
-        ),
-    }
+    const config = await Effect.runPromise(readModelConfig(`${MODELS}${model}`))
+    const denoiser = onnxDenoiser({ config, graph, cachedGraph: undefined })
     const result = await Effect.runPromise(
       decodeParams(DiffusionParams)({ genLength: request.maxTokens, steps: request.steps, remasking: "low_confidence", temperature: 0, seed: 0 }).pipe(
         Effect.flatMap((params) =>
