@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { stackKvCaches, unstackKvCache } from "../src/scheduler/KvCache.js"
+import { stackKvCaches, unstackKvCache } from "../src/backends/onnx/KvCache.js"
 
 describe("KV caches stacked along the batch axis", () => {
   const shape = { layers: 2, heads: 3, headDim: 2, vocab: 8 }

@@ -1,11 +1,13 @@
-import { CachedDenoiser, collectResult, decodeParams, Denoiser, diffusionGenerate, DiffusionParams, ModelError } from "@unmask/core"
+import { collectResult, decodeParams, Denoiser, diffusionGenerate, DiffusionParams } from "@unmask/core"
 import { Effect, Exit, Layer } from "effect"
 import { InferenceSession } from "onnxruntime-node"
 import { fileURLToPath } from "node:url"
 import { Tokenizer } from "tokenizers"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makeOnnxDiffusionGraph } from "../src/backends/onnx/OnnxDiffusionGraph.js"
+import { onnxDenoiser } from "../src/backends/onnx/onnxDenoiser.js"
 import { parseWorkerConfig } from "../src/config/parseWorkerConfig.js"
+import { readModelConfig } from "../src/models/readModelConfig.js"
 import type { RunningWorker } from "../src/index.js"
 import { modelCalls, scrape, total } from "./support/prometheus.js"
 import { json, postJson, startTestWorker } from "./support/workerHarness.js"
@@ -28,8 +30,6 @@ const runsOf = (samples: Samples, graph: string, model: string) => ({
   calls: total(samples, "unmask_batch_size_sum", { graph, model }),
 })
 
-const unused = () => Effect.fail(new ModelError({ message: "not used with cache none" }))
-
 /** Greedy diffusion straight on a session of `<MODELS>/<model>/model.onnx`: no worker, no batching. */
 const directRun = async (model: string, prompt: string, request: { maxTokens: number; steps: number }) => {
   const session = await InferenceSession.create(`${MODELS}${model}/model.onnx`, { executionProviders: ["cpu"], intraOpNumThreads: 1 })
@@ -37,21 +37,14 @@ const directRun = async (model: string, prompt: string, request: { maxTokens: nu
     const graph = makeOnnxDiffusionGraph(session)
     const tokenizer = Tokenizer.fromFile(`${MODELS}tokenizer/tokenizer.json`)
     const promptIds = Int32Array.from([EOS, ...(await tokenizer.encode(prompt, null, { addSpecialTokens: false })).getIds()])
-    const denoiser: Denoiser["Service"] = {
-      denoise: (batch) =>
-        graph.run(batch.ids, batch.attentionMask ?? new Int32Array(batch.ids.length).fill(1), batch.batch, batch.length).pipe(
-          Effect.mapError((error) => new ModelError({ message: error.message })),
-          Effect.map((data) => ({ data, batch: batch.batch, length: batch.length, vocab: 4096 })),
-        ),
-    }
+    const config = await Effect.runPromise(readModelConfig(`${MODELS}${model}`))
+    const denoiser = onnxDenoiser({ config, graph, cachedGraph: undefined })
     const result = await Effect.runPromise(
       decodeParams(DiffusionParams)({ genLength: request.maxTokens, steps: request.steps, remasking: "low_confidence", temperature: 0, seed: 0 }).pipe(
         Effect.flatMap((params) =>
           collectResult(diffusionGenerate(promptIds, params, { maskId: 4094, eosId: EOS, padId: 4095, vocabSize: 4096 }))
         ),
         Effect.provide(Layer.succeed(Denoiser, denoiser)),
-        // cache "none": the sampler never calls the cache-aware interface.
-        Effect.provideService(CachedDenoiser, { fill: unused, refine: unused }),
       ),
     )
     const cut = result.tokens.indexOf(EOS)

@@ -1,4 +1,4 @@
-import { CachedDenoiser, collectResult, Denoiser, diffusionGenerate } from "@unmask/core"
+import { collectResult, Denoiser, diffusionGenerate } from "@unmask/core"
 import { Effect, Layer } from "effect"
 import type { BenchModels } from "../models/BenchModels.js"
 import { calibration } from "./calibration.js"
@@ -25,7 +25,6 @@ export const diagnoseModel = (models: BenchModels, prompts: ReadonlyArray<Int32A
         temperature: 0, cfgScale: 0, stopAtEos: false, seed: 0, cache: "none",
       }, models.diffusionIds)).pipe(
         Effect.provide(Layer.succeed(Denoiser, tracingDenoiser(models.denoiser, models.diffusionIds.maskId, calls))),
-        Effect.provide(Layer.succeed(CachedDenoiser, models.cachedDenoiser({ confidenceHead: false }))),
       )
       traces.push({
         genStart: promptIds.length, genLength: plan.genLength, blockLength: plan.blockLength, maskId: models.diffusionIds.maskId,

@@ -1,5 +1,5 @@
 import {
-  CachedDenoiser,
+  type CachedDenoiser,
   collectResult,
   Denoiser,
   diffusionGenerate,
@@ -72,7 +72,7 @@ export const measureDrift = (
             const full = yield* models.denoiser.denoise(request.batch)
             samples.push(compare(request, cached, full, maskId, steps))
           })
-        const comparing: CachedDenoiser["Service"] = {
+        const comparing: CachedDenoiser = {
           fill: (request) =>
             Effect.tap(inner.fill(request), ({ predictions }) => {
               stepsSinceFill = 0
@@ -86,8 +86,7 @@ export const measureDrift = (
           stopAtEos: false, seed: 0, cache, threshold: 0.9,
         }
         yield* collectResult(diffusionGenerate(promptIds, params, models.diffusionIds)).pipe(
-          Effect.provideService(CachedDenoiser, comparing),
-          Effect.provideService(Denoiser, models.denoiser),
+          Effect.provideService(Denoiser, { ...models.denoiser, cached: comparing }),
         )
       }
       const ages = [...new Set(samples.map((sample) => sample.stepsSinceFill))].sort((a, b) => a - b)

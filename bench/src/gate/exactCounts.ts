@@ -1,4 +1,4 @@
-import { CachedDenoiser, collectResult, Denoiser, diffusionGenerate } from "@unmask/core"
+import { collectResult, Denoiser, diffusionGenerate } from "@unmask/core"
 import { Effect, Layer } from "effect"
 import type { BenchModels } from "../models/BenchModels.js"
 
@@ -23,7 +23,6 @@ export const measureExactCounts = (model: string, models: BenchModels, prompts: 
           remasking: "low_confidence", temperature: 0, cfgScale: 0, stopAtEos: false, seed: 0, cache: "dual", threshold,
         }, models.diffusionIds)).pipe(
           Effect.provide(Layer.succeed(Denoiser, models.denoiser)),
-          Effect.provide(Layer.succeed(CachedDenoiser, models.cachedDenoiser({ confidenceHead: true }))),
         )
         nfe += result.nfe
       }

@@ -1,7 +1,7 @@
 import {
   ArParams,
   arGenerate,
-  CachedDenoiser,
+  type CachedDenoiser,
   CausalLM,
   collectResult,
   Denoiser,
@@ -106,12 +106,12 @@ export const measureGate = (
     const machine = describeMachine(models.provider, models.intraOpThreads)
     const meter = new ModelMeter(injected.slowSampler)
     const denoiser = slowed(models, injected.slowDiffusion)
-    const meteredDenoiser: Denoiser["Service"] = { denoise: (batch) => meter.timed(denoiser.denoise(batch)) }
     const cached = models.cachedDenoiser({ confidenceHead: true })
-    const meteredCached: CachedDenoiser["Service"] = {
+    const meteredCached: CachedDenoiser = {
       fill: (request) => meter.timed(cached.fill(request)),
       refine: (request, cache) => meter.timed(cached.refine(request, cache)),
     }
+    const meteredDenoiser: Denoiser["Service"] = { denoise: (batch) => meter.timed(denoiser.denoise(batch)), cached: meteredCached }
     const meteredCausal: CausalLM["Service"] = {
       prefill: (ids) => meter.timed(models.causalLM.prefill(ids)),
       step: (token, cache) => meter.timed(models.causalLM.step(token, cache)),
@@ -140,7 +140,6 @@ export const measureGate = (
         ? collectResult(arGenerate(prompt, ar(seed), models.arIds)).pipe(Effect.provideService(CausalLM, meteredCausal))
         : collectResult(diffusionGenerate(prompt, diffusionParams(setting, seed), models.diffusionIds)).pipe(
           Effect.provideService(Denoiser, meteredDenoiser),
-          Effect.provideService(CachedDenoiser, meteredCached),
         )
 
     const timedRuns = (setting: Setting) =>

@@ -30,7 +30,7 @@ export class CallLog {
     }
   }
 
-  cachedDenoiser(inner: CachedDenoiser["Service"]): CachedDenoiser["Service"] {
+  cachedDenoiser(inner: CachedDenoiser): CachedDenoiser {
     return {
       fill: (request) =>
         this.timed(inner.fill(request), { graph: "diffusion_cached", batch: request.batch.batch, length: request.batch.length, pastLength: 0 }),

@@ -1,6 +1,5 @@
 import {
   arGenerate,
-  CachedDenoiser,
   CausalLM,
   collectResult,
   Denoiser,
@@ -61,11 +60,10 @@ const generate = (
       Effect.provideService(CausalLM, log.causalLM(models.causalLM)),
     )
     : collectResult(diffusionGenerate(input.promptIds, diffusionParams(cell, input.seed, temperature), models.diffusionIds)).pipe(
-      Effect.provideService(Denoiser, log.denoiser(models.denoiser)),
-      Effect.provideService(
-        CachedDenoiser,
-        log.cachedDenoiser(models.cachedDenoiser({ confidenceHead: cell.sampler.kind === "cached" && cell.sampler.confidenceHead })),
-      ),
+      Effect.provideService(Denoiser, {
+        ...log.denoiser(models.denoiser),
+        cached: log.cachedDenoiser(models.cachedDenoiser({ confidenceHead: cell.sampler.kind === "cached" && cell.sampler.confidenceHead })),
+      }),
     )
 
 export interface TimedRun {

@@ -1,6 +1,5 @@
 import {
   arGenerate,
-  CachedDenoiser,
   type CanvasTemplate,
   CausalLM,
   collectResult,
@@ -30,10 +29,7 @@ export interface InfillModels {
 }
 
 export const infillModels = (models: BenchModels): InfillModels => {
-  const diffusion = Layer.mergeAll(
-    Layer.succeed(Denoiser, models.denoiser),
-    Layer.succeed(CachedDenoiser, models.cachedDenoiser({ confidenceHead: true })),
-  )
+  const diffusion = Layer.succeed(Denoiser, models.denoiser)
   const causal = Layer.succeed(CausalLM, models.causalLM)
   return {
     infill: (template, params) => {

@@ -3,7 +3,7 @@
 // first stories of the TinyStories valid split, and unedited samples for "Once upon a time".
 // Usage: npm run model-card -w @unmask/bench [-- --stories 100 --samples 32]
 //        [-- --diffusion-model diffusion-fast --out results/model-card-diffusion-fast.json]
-import { arGenerate, CachedDenoiser, CausalLM, collectResult, Denoiser, diffusionGenerate, likelihoodBound } from "@unmask/core"
+import { arGenerate, CausalLM, collectResult, Denoiser, diffusionGenerate, likelihoodBound } from "@unmask/core"
 import { Effect, Layer } from "effect"
 import { readFileSync, writeFileSync } from "node:fs"
 import { resolve } from "node:path"
@@ -62,7 +62,6 @@ const program = Effect.gen(function*() {
         diffusionGenerate(prompt, { genLength: 128, steps, remasking: "low_confidence", temperature: TEMPERATURE, cfgScale: 0, stopAtEos: false, seed, cache: "none" }, models.diffusionIds),
       ).pipe(
         Effect.provide(Layer.succeed(Denoiser, models.denoiser)),
-        Effect.provide(Layer.succeed(CachedDenoiser, models.cachedDenoiser({ confidenceHead: true }))),
       )
       samples[`diffusion N=128 T=${steps}`]!.push(yield* text(result.tokens))
     }

@@ -9,9 +9,10 @@ export interface BenchModels {
   readonly bosId: number
   readonly diffusionIds: TokenIds
   readonly arIds: TokenIds
+  /** With the `cached` capability on the cache-aware graph, confidence head on. */
   readonly denoiser: Denoiser["Service"]
-  /** The cache-aware graph behind core's `CachedDenoiser`; `confidenceHead: false` always fetches full logits. */
-  readonly cachedDenoiser: (options: { readonly confidenceHead: boolean }) => CachedDenoiser["Service"]
+  /** The `cached` capability alone; `confidenceHead: false` always fetches full logits. */
+  readonly cachedDenoiser: (options: { readonly confidenceHead: boolean }) => CachedDenoiser
   readonly causalLM: CausalLM["Service"]
   /** One uncached forward of the AR model: next-token logits at every position, [S, V]. */
   readonly arSequenceLogits: (ids: Int32Array) => Effect.Effect<Float32Array, ModelError>

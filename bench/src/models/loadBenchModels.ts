@@ -1,8 +1,9 @@
-import { type CausalOutput, ModelError } from "@unmask/core"
+import { ModelError } from "@unmask/core"
 import {
-  cachedDenoiserOn,
   ModelRegistry,
   ModelRegistryLive,
+  onnxCausalLM,
+  onnxDenoiser,
   parseWorkerConfig,
   TextTokenizer,
   TextTokenizerLive,
@@ -19,20 +20,9 @@ export interface BenchModelOptions {
   readonly diffusionModel?: string
 }
 
-/** A batch-1 KV cache straight from the graph: [layers, 2, 1, heads, length, headDim]. */
-interface StepCache {
-  readonly data: Float32Array
-  readonly length: number
-}
-
-const isStepCache = (cache: unknown): cache is StepCache =>
-  typeof cache === "object" && cache !== null && "data" in cache && cache.data instanceof Float32Array
-
-const toModelError = (error: { readonly message: string }) => new ModelError({ message: error.message })
-
 /**
- * Loads the worker's model registry and tokenizer and exposes them as core's services, one call
- * per model invocation: no batching window, no admission queue, no HTTP.
+ * Loads the worker's model registry and tokenizer and exposes the worker's unbatched ONNX adapters
+ * (core's services, one graph run per call): no batching window, no admission queue, no HTTP.
  */
 export const loadBenchModels = (options: BenchModelOptions): Effect.Effect<BenchModels, unknown, Scope.Scope> =>
   Effect.gen(function*() {
@@ -52,24 +42,12 @@ export const loadBenchModels = (options: BenchModelOptions): Effect.Effect<Bench
     const ar = models.get("ar")
     if (diffusion?.kind !== "diffusion" || ar?.kind !== "ar") return yield* Effect.fail(new Error(`${options.modelDir} lacks the ${diffusionModel} or ar model`))
     const tokenizer = Context.get(services, TextTokenizer)
-    const vocab = ar.config.vocab_size
-    const emptyCache = new Float32Array(0)
-    const cachedGraph = diffusion.cachedGraph
-    if (cachedGraph === undefined) return yield* Effect.fail(new Error(`${options.modelDir}/${diffusionModel} ships no cache-aware graph`))
-    const cachedFacts = {
-      vocab: diffusion.config.vocab_size,
-      shift: diffusion.config.architecture.shifted_logits === true ? 1 : 0,
-      layout: { outer: 2 * cachedGraph.shape.layers, heads: cachedGraph.shape.heads, headDim: cachedGraph.shape.headDim },
+    const denoiser = onnxDenoiser(diffusion)
+    const fullLogits = onnxDenoiser(diffusion, { confidenceHead: false }).cached
+    if (denoiser.cached === undefined || fullLogits === undefined) {
+      return yield* Effect.fail(new Error(`${options.modelDir}/${diffusionModel} ships no cache-aware graph`))
     }
-
-    const runCausal = (ids: Int32Array, past: StepCache) =>
-      ar.graph.run(ids, 1, ids.length, past.data, past.length).pipe(Effect.mapError(toModelError))
-
-    const causalOutput = (ids: Int32Array, past: StepCache) =>
-      Effect.map(runCausal(ids, past), ({ logits, presentKv }): CausalOutput => ({
-        logits: logits.slice((ids.length - 1) * vocab, ids.length * vocab),
-        cache: { data: presentKv, length: past.length + ids.length } satisfies StepCache,
-      }))
+    const withConfidence = denoiser.cached
 
     const tokenIds = (config: typeof ar.config) => ({
       maskId: config.special_tokens.mask,
@@ -85,26 +63,13 @@ export const loadBenchModels = (options: BenchModelOptions): Effect.Effect<Bench
       bosId: diffusion.config.special_tokens.bos,
       diffusionIds: tokenIds(diffusion.config),
       arIds: tokenIds(ar.config),
-      denoiser: {
-        denoise: (batch) =>
-          diffusion.graph.run(batch.ids, batch.attentionMask ?? new Int32Array(batch.ids.length).fill(1), batch.batch, batch.length).pipe(
-            Effect.mapError(toModelError),
-            Effect.map((data) => ({ data, batch: batch.batch, length: batch.length, vocab: diffusion.config.vocab_size })),
-          ),
-      },
-      cachedDenoiser: ({ confidenceHead }) =>
-        cachedDenoiserOn(
-          (input) => cachedGraph.run(confidenceHead ? input : { ...input, fetch: "logits" }).pipe(Effect.mapError(toModelError)),
-          cachedFacts,
+      denoiser,
+      cachedDenoiser: ({ confidenceHead }) => confidenceHead ? withConfidence : fullLogits,
+      causalLM: onnxCausalLM(ar.graph),
+      arSequenceLogits: (ids) =>
+        ar.graph.run(ids, 1, ids.length, new Float32Array(0), 0).pipe(
+          Effect.mapBoth({ onFailure: (error) => new ModelError({ message: error.message }), onSuccess: ({ logits }) => logits }),
         ),
-      causalLM: {
-        prefill: (ids) => causalOutput(ids, { data: emptyCache, length: 0 }),
-        step: (token, cache) =>
-          isStepCache(cache)
-            ? causalOutput(Int32Array.of(token), cache)
-            : Effect.fail(new ModelError({ message: "step called without a cache from prefill" })),
-      },
-      arSequenceLogits: (ids) => Effect.map(runCausal(ids, { data: emptyCache, length: 0 }), ({ logits }) => logits),
       encode: tokenizer.encode,
       decode: (ids) => Effect.map(tokenizer.decodeRuns([ids]), (texts) => texts[0] ?? ""),
     } satisfies BenchModels

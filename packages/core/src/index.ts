@@ -1,4 +1,4 @@
-export { CachedDenoiser, type DenoiserCache, type WindowRequest } from "./model/CachedDenoiser.js"
+export type { CachedDenoiser, DenoiserCache, WindowRequest } from "./model/CachedDenoiser.js"
 export { CausalLM, type CausalOutput } from "./model/CausalLM.js"
 export { Denoiser } from "./model/Denoiser.js"
 export { ModelError } from "./model/ModelError.js"

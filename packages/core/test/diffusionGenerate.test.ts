@@ -1,8 +1,9 @@
-import { Deferred, Effect, Exit, Fiber, Stream } from "effect"
+import { Deferred, Effect, Exit, Fiber, Layer, Stream } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
   collectResult,
+  Denoiser,
   diffusionGenerate,
   type DiffusionParams,
   type Frame,
@@ -342,6 +343,16 @@ describe("diffusionGenerate failures and interruption", () => {
     const wrongShape = generationError(diffusionGenerate(promptOf(2), valid, ids), brokenDenoiser("wrongShape"))
     expect(wrongShape).toMatchObject({ _tag: "ModelError" })
     expect(wrongShape.message).toMatch(/expected logits \[1, 10, 12\]/)
+  })
+
+  it("a cached sampler on a denoiser without the cached capability fails with ModelError before any model call", () => {
+    const double = testDoubleDenoiser(VOCAB, hashedLogits(VOCAB))
+    const plainOnly = Layer.effect(Denoiser, Denoiser.use(({ denoise }) => Effect.succeed(Denoiser.of({ denoise })))).pipe(Layer.provide(double.layer))
+    for (const cache of ["prefix", "dual"] as const) {
+      const error = generationError(diffusionGenerate(promptOf(2), { ...valid, cache }, ids), plainOnly)
+      expect(error).toMatchObject({ _tag: "ModelError", message: `cache "${cache}" needs a denoiser with a block KV cache` })
+    }
+    expect(double.calls).toHaveLength(0)
   })
 
   it("taking k frames makes exactly k model calls", () => {

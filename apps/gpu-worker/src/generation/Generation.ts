@@ -1,12 +1,4 @@
-import {
-  arGenerate,
-  CachedDenoiser,
-  CausalLM,
-  Denoiser,
-  diffusionGenerate,
-  diffusionInfill,
-  ModelError,
-} from "@unmask/core"
+import { arGenerate, CausalLM, Denoiser, diffusionGenerate, diffusionInfill, type ModelError } from "@unmask/core"
 import { Context, Effect, Layer, Result, Stream } from "effect"
 import { WorkerConfig } from "../config/WorkerConfig.js"
 import { WorkerMetrics } from "../metrics/WorkerMetrics.js"
@@ -27,10 +19,6 @@ import type { PreparedGeneration } from "./PreparedGeneration.js"
 
 const viewOf = ({ canvas, promptIds }: PreparedGeneration) =>
   canvas === undefined ? promptView(promptIds.length) : templateView(canvas.template)
-
-const unattached = Effect.fail(new ModelError({ message: "this generation is not attached to that batcher" }))
-/** The model interface a generation does not use (core calls only the one its cache mode needs). */
-const notAttached = { denoise: () => unattached, fill: () => unattached, refine: () => unattached }
 
 /** Validation and execution of generation requests; the HTTP layer only frames what comes out. */
 export class Generation extends Context.Service<Generation, {
@@ -61,16 +49,15 @@ export const GenerationLive = Layer.effect(
           const lm = yield* causal.attach(model, stats)
           return arGenerate(promptIds, sampler.params, tokenIds).pipe(Stream.provideService(CausalLM, lm))
         }
-        // A generation attaches to the one batcher its model and cache mode call (a tick waits for attached generations).
         const events = canvas === undefined
           ? diffusionGenerate(promptIds, sampler.params, tokenIds)
           : diffusionInfill(canvas.template, sampler.params, tokenIds)
-        if (sampler.params.cache === "none" || !cachedBatcher.serves(model)) {
-          const denoiser = yield* batcher.attach(model, stats)
-          return events.pipe(Stream.provideService(Denoiser, denoiser), Stream.provideService(CachedDenoiser, notAttached))
-        }
-        const cached = yield* cachedBatcher.attach(model, stats)
-        return events.pipe(Stream.provideService(CachedDenoiser, cached), Stream.provideService(Denoiser, notAttached))
+        // A generation attaches to the one batcher of the capability its cache mode calls (a tick waits for attached
+        // generations); prepareGeneration has checked that a cached mode's model has a cache-aware graph.
+        const denoiser = sampler.params.cache === "none"
+          ? yield* batcher.attach(model, stats)
+          : yield* cachedBatcher.attach(model, stats)
+        return events.pipe(Stream.provideService(Denoiser, denoiser))
       })
 
     const run = (prepared: PreparedGeneration, ticket: Ticket): Stream.Stream<GenerationUpdate, InvalidRequest | ModelError> => {

@@ -1,12 +1,13 @@
-import { type CachedDenoiser, ModelError } from "@unmask/core"
+import type { Denoiser } from "@unmask/core"
 import { Context, Effect, Layer, type Scope } from "effect"
 import type { CachedGraphInput, CachedGraphOutput } from "../backends/onnx/OnnxCachedDiffusionGraph.js"
+import { cachedGraphFacts, onnxDenoiser, toModelError } from "../backends/onnx/onnxDenoiser.js"
 import { WorkerConfig, type WorkerSettings } from "../config/WorkerConfig.js"
 import { WorkerMetrics } from "../metrics/WorkerMetrics.js"
 import type { LoadedDiffusionModel } from "../models/LoadedModel.js"
 import { ModelRegistry } from "../models/ModelRegistry.js"
 import { cachedDenoiserOn } from "../backends/onnx/cachedDenoiserOn.js"
-import { concatBatches, type KvLayout, splitBatches } from "../backends/onnx/kvLayout.js"
+import { concatBatches, kvRowSize, splitBatches } from "../backends/onnx/kvLayout.js"
 import { batcherOf, modelBatchers } from "./modelBatchers.js"
 import type { RequestStats } from "./RequestStats.js"
 import { makeTickBatcher } from "./TickBatcher.js"
@@ -22,23 +23,23 @@ const concatInt32 = (parts: ReadonlyArray<Int32Array>): Int32Array => {
 }
 
 /**
- * Core's `CachedDenoiser` on the cache-aware graph, batched per diffusion model: calls of one model
- * with the same query length, past length and output join one run along the batch axis.
+ * The `cached` capability of core's `Denoiser` on the cache-aware graph, batched per diffusion
+ * model: calls of one model with the same query length, past length and output join one run along
+ * the batch axis.
  */
 export class CachedDenoiseBatcher extends Context.Service<CachedDenoiseBatcher, {
-  /** Whether the model (a loaded diffusion model's name) ships a cache-aware graph. */
-  readonly serves: (model: string) => boolean
-  readonly attach: (model: string, stats: RequestStats) => Effect.Effect<CachedDenoiser["Service"], never, Scope.Scope>
+  /** `model`: a loaded diffusion model with a cache-aware graph. The adapter's plain `denoise` is not batched. */
+  readonly attach: (model: string, stats: RequestStats) => Effect.Effect<Denoiser["Service"], never, Scope.Scope>
 }>()("@unmask/gpu-worker/CachedDenoiseBatcher") {}
 
 const cachedBatcherFor = (diffusion: LoadedDiffusionModel, batching: WorkerSettings["batching"], metrics: WorkerMetrics["Service"]) =>
   Effect.gen(function*() {
     const graph = diffusion.cachedGraph
     if (graph === undefined) return undefined
-    const vocab = diffusion.config.vocab_size
-    const shift = diffusion.config.architecture.shifted_logits === true ? 1 : 0
-    const layout: KvLayout = { outer: graph.shape.layers * 2, heads: graph.shape.heads, headDim: graph.shape.headDim }
-    const kvRow = (positions: number) => layout.heads * positions * layout.headDim
+    const adapter = onnxDenoiser(diffusion)
+    const facts = cachedGraphFacts(diffusion.config, graph.shape)
+    const { vocab, layout } = facts
+    const kvRow = (positions: number) => kvRowSize(layout, positions)
 
     const batcher = yield* makeTickBatcher<CachedGraphInput, CachedGraphOutput>({
       graph: "diffusion_cached",
@@ -57,7 +58,7 @@ const cachedBatcherFor = (diffusion: LoadedDiffusionModel, batching: WorkerSetti
           batch: batches.reduce((rows, batch) => rows + batch, 0),
         }
         return graph.run(merged).pipe(
-          Effect.mapError((error) => new ModelError({ message: error.message })),
+          Effect.mapError(toModelError),
           Effect.map((output) => inputs.length === 1 ? [output] : splitOutput(output, batches, first.queryLength)),
         )
       },
@@ -83,7 +84,8 @@ const cachedBatcherFor = (diffusion: LoadedDiffusionModel, batching: WorkerSetti
       return presents.map((presentKv, i) => ({ _tag: "Confidence", topIds: topIds[i]!, topProbs: topProbs[i]!, entropy: entropy[i]!, presentKv }))
     }
 
-    return (stats: RequestStats) => Effect.map(batcher.attach(stats), (submit) => cachedDenoiserOn(submit, { vocab, shift, layout }))
+    return (stats: RequestStats) =>
+      Effect.map(batcher.attach(stats), (submit): Denoiser["Service"] => ({ ...adapter, cached: cachedDenoiserOn(submit, facts) }))
   })
 
 export const CachedDenoiseBatcherLive = Layer.effect(
@@ -94,7 +96,6 @@ export const CachedDenoiseBatcherLive = Layer.effect(
     const { models } = yield* ModelRegistry
     const batchers = yield* modelBatchers(models, "diffusion", (diffusion) => cachedBatcherFor(diffusion, batching, metrics))
     return {
-      serves: (model) => batchers.has(model),
       attach: (model, stats) => Effect.flatMap(batcherOf(batchers, model), (attach) => attach(stats)),
     }
   }),

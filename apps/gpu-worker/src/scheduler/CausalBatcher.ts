@@ -1,20 +1,14 @@
-import { type CausalLM, type CausalOutput, ModelError } from "@unmask/core"
+import type { CausalLM, CausalOutput } from "@unmask/core"
 import { Context, Effect, Layer, type Scope } from "effect"
+import { stackKvCaches, unstackKvCache } from "../backends/onnx/KvCache.js"
+import { type CausalCall, causalLMOn, causalOutputOf } from "../backends/onnx/onnxCausalLM.js"
+import { toModelError } from "../backends/onnx/onnxDenoiser.js"
 import { WorkerConfig } from "../config/WorkerConfig.js"
 import { WorkerMetrics } from "../metrics/WorkerMetrics.js"
 import { ModelRegistry } from "../models/ModelRegistry.js"
-import { emptyKvCache, type KvCache, stackKvCaches, unstackKvCache } from "./KvCache.js"
 import { batcherOf, modelBatchers } from "./modelBatchers.js"
 import type { RequestStats } from "./RequestStats.js"
 import { makeTickBatcher } from "./TickBatcher.js"
-
-interface CausalCall {
-  readonly ids: Int32Array
-  readonly cache: KvCache
-}
-
-const isKvCache = (cache: unknown): cache is KvCache =>
-  typeof cache === "object" && cache !== null && "data" in cache && cache.data instanceof Float32Array
 
 /**
  * Core's `CausalLM`, batched per AR model: prefills and decode steps join the next tick of their
@@ -46,13 +40,12 @@ export const CausalBatcherLive = Layer.effect(
           const ids = new Int32Array(calls.length * sequence)
           calls.forEach((call, b) => ids.set(call.ids, b * sequence))
           return graph.run(ids, calls.length, sequence, stackKvCaches(calls.map((call) => call.cache), shape), pastLength).pipe(
-            Effect.mapError((error) => new ModelError({ message: error.message })),
+            Effect.mapError(toModelError),
             Effect.map(({ logits, presentKv }) => {
               const caches = unstackKvCache(presentKv, calls.length, pastLength + sequence, shape)
-              return calls.map((_, b): CausalOutput => {
-                const last = ((b + 1) * sequence - 1) * shape.vocab
-                return { logits: logits.slice(last, last + shape.vocab), cache: caches[b]! }
-              })
+              return calls.map((_, b): CausalOutput =>
+                causalOutputOf(logits.subarray(b * sequence * shape.vocab, (b + 1) * sequence * shape.vocab), shape.vocab, caches[b]!)
+              )
             }),
           )
         },
@@ -63,13 +56,7 @@ export const CausalBatcherLive = Layer.effect(
       attach: (model, stats) =>
         batcherOf(batchers, model).pipe(
           Effect.flatMap((batcher) => batcher.attach(stats)),
-          Effect.map((submit): CausalLM["Service"] => ({
-            prefill: (ids) => submit({ ids, cache: emptyKvCache }),
-            step: (token, cache) =>
-              isKvCache(cache)
-                ? submit({ ids: Int32Array.of(token), cache })
-                : Effect.fail(new ModelError({ message: "step called without a cache from prefill" })),
-          })),
+          Effect.map(causalLMOn),
         ),
     }
   }),

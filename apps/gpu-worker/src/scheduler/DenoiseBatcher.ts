@@ -1,5 +1,7 @@
-import { type Denoiser, type LogitsBatch, ModelError, type TokenBatch } from "@unmask/core"
+import type { Denoiser, LogitsBatch, TokenBatch } from "@unmask/core"
 import { Context, Effect, Layer, type Scope } from "effect"
+import { checkTokenBatch } from "../backends/onnx/checkTokenBatch.js"
+import { onnxDenoiser } from "../backends/onnx/onnxDenoiser.js"
 import { WorkerConfig } from "../config/WorkerConfig.js"
 import { WorkerMetrics } from "../metrics/WorkerMetrics.js"
 import { ModelRegistry } from "../models/ModelRegistry.js"
@@ -12,10 +14,10 @@ import { makeTickBatcher } from "./TickBatcher.js"
  * Core's `Denoiser`, batched per diffusion model: every generation's `denoise([B, L])` call joins
  * the next tick of its model, whose calls are right-padded to the longest L (attention_mask 0 on
  * padding, which the graph masks as keys, so real positions are unchanged) and run as one
- * [ΣB, max L] batch.
+ * [ΣB, max L] call of the model's ONNX adapter.
  */
 export class DenoiseBatcher extends Context.Service<DenoiseBatcher, {
-  /** `model`: a loaded diffusion model's name. */
+  /** `model`: a loaded diffusion model's name. The adapter's other capabilities (`cached`) are not batched. */
   readonly attach: (model: string, stats: RequestStats) => Effect.Effect<Denoiser["Service"], never, Scope.Scope>
 }>()("@unmask/gpu-worker/DenoiseBatcher") {}
 
@@ -27,31 +29,29 @@ export const DenoiseBatcherLive = Layer.effect(
     const { models } = yield* ModelRegistry
 
     const batchers = yield* modelBatchers(models, "diffusion", (diffusion) => {
-      const vocab = diffusion.config.vocab_size
-      return makeTickBatcher<TokenBatch, LogitsBatch>({
-        graph: "diffusion",
-        model: diffusion.name,
-        groupKey: () => "any length",
-        rows: (input) => input.batch,
-        run: (inputs) => {
-          const merged = mergeTokenBatches(inputs, diffusion.config.special_tokens.pad)
-          return diffusion.graph.run(merged.ids, merged.attentionMask, merged.batch, merged.length).pipe(
-            Effect.mapError((error) => new ModelError({ message: error.message })),
-            Effect.filterOrFail(
-              (logits) => logits.length === merged.batch * merged.length * vocab,
-              (logits) => new ModelError({ message: `diffusion graph returned ${logits.length} logits for [${merged.batch}, ${merged.length}, ${vocab}]` }),
-            ),
-            Effect.map((logits) => splitLogits(logits, merged, inputs, vocab)),
-          )
-        },
-      }, batching, metrics)
+      const adapter = onnxDenoiser(diffusion)
+      return Effect.map(
+        makeTickBatcher<TokenBatch, LogitsBatch>({
+          graph: "diffusion",
+          model: diffusion.name,
+          groupKey: () => "any length",
+          rows: (input) => input.batch,
+          run: (inputs) => {
+            const merged = mergeTokenBatches(inputs, diffusion.config.special_tokens.pad)
+            return Effect.map(adapter.denoise(merged), (logits) => splitLogits(logits.data, merged, inputs, logits.vocab))
+          },
+        }, batching, metrics),
+        (batcher) => ({ adapter, batcher }),
+      )
     })
 
     return {
       attach: (model, stats) =>
         batcherOf(batchers, model).pipe(
-          Effect.flatMap((batcher) => batcher.attach(stats)),
-          Effect.map((submit) => ({ denoise: submit })),
+          Effect.flatMap(({ adapter, batcher }) =>
+            // A malformed batch fails its own call before it can be merged with other generations' calls.
+            Effect.map(batcher.attach(stats), (submit) => ({ ...adapter, denoise: (batch) => Effect.andThen(checkTokenBatch(batch), submit(batch)) }))
+          ),
         ),
     }
   }),

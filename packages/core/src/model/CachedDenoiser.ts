@@ -1,4 +1,4 @@
-import { Context, type Effect } from "effect"
+import type { Effect } from "effect"
 import type { ModelError } from "./ModelError.js"
 import type { TokenBatch } from "./Tensors.js"
 import type { Window, WindowPredictions } from "./WindowPredictions.js"
@@ -17,12 +17,12 @@ export interface WindowRequest {
 }
 
 /**
- * A mask predictor with a block KV cache (Fast-dLLM). `fill` is a full forward that also returns
- * every position's keys/values; `refine` recomputes only the window's positions and lets them
- * attend to the cache for all the others (an approximation once the canvas has changed since the
- * fill, exact before).
+ * A denoiser's block KV cache (Fast-dLLM), the optional `cached` capability of `Denoiser`. `fill`
+ * is a full forward that also returns every position's keys/values; `refine` recomputes only the
+ * window's positions and lets them attend to the cache for all the others (an approximation once
+ * the canvas has changed since the fill, exact before).
  */
-export class CachedDenoiser extends Context.Service<CachedDenoiser, {
+export interface CachedDenoiser {
   readonly fill: (request: WindowRequest) => Effect.Effect<{ readonly predictions: WindowPredictions; readonly cache: DenoiserCache }, ModelError>
   readonly refine: (request: WindowRequest, cache: DenoiserCache) => Effect.Effect<WindowPredictions, ModelError>
-}>()("@unmask/core/CachedDenoiser") {}
+}

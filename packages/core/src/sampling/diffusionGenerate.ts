@@ -1,9 +1,8 @@
 import { Effect, Stream } from "effect"
-import { CachedDenoiser } from "../model/CachedDenoiser.js"
 import { Denoiser } from "../model/Denoiser.js"
 import { expectLogitsShape } from "../model/expectLogitsShape.js"
 import { expectWindowShape } from "../model/expectWindowShape.js"
-import type { ModelError } from "../model/ModelError.js"
+import { ModelError } from "../model/ModelError.js"
 import type { TokenIds } from "../model/TokenIds.js"
 import type { DiffusionParams } from "../params/DiffusionParams.js"
 import type { InvalidParams } from "../params/InvalidParams.js"
@@ -23,7 +22,7 @@ import {
 import type { GenerationEvent } from "./GenerationEvent.js"
 import { generationStream } from "./generationStream.js"
 
-type Step = Effect.Effect<readonly [Frame, DiffusionState], ModelError, Denoiser | CachedDenoiser>
+type Step = Effect.Effect<readonly [Frame, DiffusionState], ModelError, Denoiser>
 
 /** Without a cache: one full forward over the canvas per step. */
 const plainStep = (state: DiffusionState): Step => {
@@ -40,8 +39,10 @@ const plainStep = (state: DiffusionState): Step => {
 const cachedStep = (state: DiffusionState): Step => {
   const request = { batch: denoiserInput(state), window: cacheWindow(state), wants: predictionsWanted(state) }
   const expected = { batch: request.batch.batch, length: request.window.end - request.window.start, vocab: state.plan.ids.vocabSize }
-  return CachedDenoiser.use((denoiser) =>
-    needsFill(state)
+  return Denoiser.use(({ cached: denoiser }) =>
+    denoiser === undefined
+      ? Effect.fail(new ModelError({ message: `cache "${state.plan.params.cache}" needs a denoiser with a block KV cache` }))
+      : needsFill(state)
       ? Effect.flatMap(denoiser.fill(request), ({ predictions, cache }) =>
         Effect.map(expectWindowShape(predictions, expected), (checked) => advance(state, checked, request.window, cache)))
       : Effect.flatMap(denoiser.refine(request, state.cache!), (predictions) =>
@@ -51,7 +52,7 @@ const cachedStep = (state: DiffusionState): Step => {
 
 const runDiffusion = (
   start: Effect.Effect<DiffusionState, InvalidParams>,
-): Stream.Stream<GenerationEvent, InvalidParams | ModelError, Denoiser | CachedDenoiser> =>
+): Stream.Stream<GenerationEvent, InvalidParams | ModelError, Denoiser> =>
   Stream.unwrap(Effect.map(start, (initial) =>
     generationStream(initial, {
       result: diffusionResult,
@@ -61,14 +62,14 @@ const runDiffusion = (
 /**
  * Masked-diffusion generation (LLaDA's sampler, with Fast-dLLM's threshold/factor decoding and
  * block KV caches): one Frame per denoising step, one model call each, then Done. With
- * `cache: "none"` only `Denoiser` is called; with `prefix`/`dual` only `CachedDenoiser`. Invalid
+ * `cache: "none"` only `Denoiser.denoise` is called; with `prefix`/`dual` only its `cached` capability. Invalid
  * parameters fail the stream before any model call.
  */
 export const diffusionGenerate = (
   promptIds: Int32Array,
   params: DiffusionParams,
   ids: TokenIds,
-): Stream.Stream<GenerationEvent, InvalidParams | ModelError, Denoiser | CachedDenoiser> =>
+): Stream.Stream<GenerationEvent, InvalidParams | ModelError, Denoiser> =>
   runDiffusion(startDiffusion(promptIds, params, ids))
 
 /**
@@ -81,5 +82,5 @@ export const diffusionInfill = (
   template: CanvasTemplate,
   params: DiffusionParams,
   ids: TokenIds,
-): Stream.Stream<GenerationEvent, InvalidParams | ModelError, Denoiser | CachedDenoiser> =>
+): Stream.Stream<GenerationEvent, InvalidParams | ModelError, Denoiser> =>
   runDiffusion(startTemplateDiffusion(template, params, ids))

@@ -1,5 +1,5 @@
 import { Effect, Layer } from "effect"
-import { CausalLM } from "../../src/index.js"
+import { CausalLM, ModelError } from "../../src/index.js"
 
 export interface CausalLMDouble {
   readonly layer: Layer.Layer<CausalLM>
@@ -29,10 +29,12 @@ export const testDoubleCausalLM = (
         return output(Array.from(ids))
       }),
     step: (token, cache) =>
-      Effect.sync(() => {
-        calls.push("step")
-        return output([...(cache as ReadonlyArray<number>), token])
-      }),
+      Array.isArray(cache)
+        ? Effect.sync(() => {
+          calls.push("step")
+          return output([...(cache as ReadonlyArray<number>), token])
+        })
+        : Effect.fail(new ModelError({ message: "step called without a cache from prefill" })),
   }))
   return { layer, calls }
 }

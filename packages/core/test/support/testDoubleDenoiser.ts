@@ -1,6 +1,6 @@
 import { Effect, Layer } from "effect"
 import {
-  CachedDenoiser,
+  type CachedDenoiser,
   type ConfidenceBatch,
   Denoiser,
   type LogitsBatch,
@@ -15,10 +15,10 @@ import {
 export type PositionLogits = (canvas: Int32Array, position: number) => ArrayLike<number>
 
 export interface DenoiserDouble {
-  readonly layer: Layer.Layer<Denoiser | CachedDenoiser>
+  readonly layer: Layer.Layer<Denoiser>
   /** Every batch the sampler sent to `Denoiser`, in order (a copy). */
   readonly calls: Array<TokenBatch>
-  /** Every `CachedDenoiser` call, in order. */
+  /** Every call of the `cached` capability, in order. */
   readonly cachedCalls: Array<{ readonly kind: "fill" | "refine"; readonly window: Window; readonly wants: WindowRequest["wants"] }>
 }
 
@@ -52,13 +52,24 @@ export const testDoubleDenoiser = (
 ): DenoiserDouble => {
   const calls: Array<TokenBatch> = []
   const cachedCalls: DenoiserDouble["cachedCalls"] = []
+  /** Row `row`'s real tokens (right padding, mask 0, cut off): padding never changes a real position's logits. */
+  const canvasOf = (batch: TokenBatch, row: number) => {
+    const canvas = batch.ids.subarray(row * batch.length, (row + 1) * batch.length)
+    const mask = batch.attentionMask?.subarray(row * batch.length, (row + 1) * batch.length)
+    return mask === undefined ? canvas : canvas.subarray(0, mask.reduce((real, bit) => real + bit, 0))
+  }
+  const badShape = (batch: TokenBatch) =>
+    batch.ids.length !== batch.batch * batch.length ||
+      (batch.attentionMask !== undefined && batch.attentionMask.length !== batch.ids.length)
+      ? Effect.fail(new ModelError({ message: `ids do not fill [${batch.batch}, ${batch.length}]` }))
+      : undefined
   const denoise = (batch: TokenBatch) =>
-    Effect.sync((): LogitsBatch => {
+    badShape(batch) ?? Effect.sync((): LogitsBatch => {
       calls.push({ ...batch, ids: batch.ids.slice() })
       const data = new Float32Array(batch.batch * batch.length * vocab)
       for (let row = 0; row < batch.batch; row++) {
-        const canvas = batch.ids.subarray(row * batch.length, (row + 1) * batch.length)
-        for (let position = 0; position < batch.length; position++) {
+        const canvas = canvasOf(batch, row)
+        for (let position = 0; position < canvas.length; position++) {
           data.set(positionLogits(canvas, position), (row * batch.length + position) * vocab)
         }
       }
@@ -70,7 +81,7 @@ export const testDoubleDenoiser = (
     const length = window.end - window.start
     const data = new Float32Array(batch.batch * length * vocab)
     for (let row = 0; row < batch.batch; row++) {
-      const canvas = batch.ids.subarray(row * batch.length, (row + 1) * batch.length)
+      const canvas = canvasOf(batch, row)
       for (let i = 0; i < length; i++) data.set(positionLogits(canvas, window.start + i), (row * length + i) * vocab)
     }
     const logits = { data, batch: batch.batch, length, vocab }
@@ -78,32 +89,40 @@ export const testDoubleDenoiser = (
       ? { _tag: "Confidence", confidence: confidenceOf(logits, options.confidenceHead.excluded) }
       : { _tag: "Logits", logits }
   }
-  const cached = CachedDenoiser.of({
-    fill: (request) => Effect.sync(() => ({ predictions: windowPredictions("fill", request), cache: { length: request.batch.length } })),
-    refine: (request) => Effect.sync(() => windowPredictions("refine", request)),
-  })
+  const badWindow = ({ batch, window }: WindowRequest) =>
+    badShape(batch) ?? (window.start < 0 || window.end > batch.length || window.start >= window.end
+      ? Effect.fail(new ModelError({ message: `window [${window.start}, ${window.end}) is not on a canvas of ${batch.length}` }))
+      : undefined)
+  const cached: CachedDenoiser = {
+    fill: (request) =>
+      badWindow(request) ?? Effect.sync(() => ({ predictions: windowPredictions("fill", request), cache: { length: request.batch.length } })),
+    refine: (request, cache) =>
+      badWindow(request) ?? (cache.length !== request.batch.length
+        ? Effect.fail(new ModelError({ message: "refine called with a cache from another canvas" }))
+        : Effect.sync(() => windowPredictions("refine", request))),
+  }
   return {
-    layer: Layer.mergeAll(Layer.succeed(Denoiser, Denoiser.of({ denoise })), Layer.succeed(CachedDenoiser, cached)),
+    layer: Layer.succeed(Denoiser, Denoiser.of({ denoise, cached })),
     calls,
     cachedCalls,
   }
 }
 
 /** A TEST DOUBLE denoiser whose every call fails, or answers with logits of the wrong shape. */
-export const brokenDenoiser = (kind: "fails" | "wrongShape"): Layer.Layer<Denoiser | CachedDenoiser> => {
+export const brokenDenoiser = (kind: "fails" | "wrongShape"): Layer.Layer<Denoiser> => {
   const answer = (batch: TokenBatch) =>
     kind === "fails"
       ? Effect.fail(new ModelError({ message: "session closed" }))
       : Effect.succeed({ data: new Float32Array(batch.length), batch: 1, length: batch.length, vocab: 1 })
   const predictions = (request: WindowRequest) =>
     Effect.map(answer(request.batch), (logits): WindowPredictions => ({ _tag: "Logits", logits }))
-  return Layer.mergeAll(
-    Layer.succeed(Denoiser, Denoiser.of({ denoise: answer })),
-    Layer.succeed(CachedDenoiser, CachedDenoiser.of({
+  return Layer.succeed(Denoiser, Denoiser.of({
+    denoise: answer,
+    cached: {
       fill: (request) => Effect.map(predictions(request), (p) => ({ predictions: p, cache: { length: 0 } })),
       refine: predictions,
-    })),
-  )
+    },
+  }))
 }
 
 /** Logits that are `height` at `token` and 0 elsewhere. */

@@ -2,14 +2,9 @@ import { Effect } from "effect"
 import { type InferenceSession, Tensor } from "onnxruntime-node"
 import { errorMessage } from "../../errorMessage.js"
 import { int64Tensor } from "./int64Tensor.js"
+import type { KvShape } from "./kvLayout.js"
 import { OnnxRuntimeError } from "./OnnxRuntimeError.js"
 
-/** The KV layout of the cache-aware graph: past_kv / present_kv are [layers, 2, B, heads, positions, headDim]. */
-export interface KvShape {
-  readonly layers: number
-  readonly heads: number
-  readonly headDim: number
-}
 
 export interface CachedGraphInput {
   /** [B, Q] query tokens and their absolute positions. */

@@ -2,13 +2,11 @@ import { Effect } from "effect"
 import { type InferenceSession, Tensor } from "onnxruntime-node"
 import { errorMessage } from "../../errorMessage.js"
 import { int64Tensor } from "./int64Tensor.js"
+import type { KvShape } from "./kvLayout.js"
 import { OnnxRuntimeError } from "./OnnxRuntimeError.js"
 
-/** The KV-cache layout of the causal graph: past_kv / present_kv are [layers, 2, B, heads, P, headDim]. */
-export interface CausalGraphShape {
-  readonly layers: number
-  readonly heads: number
-  readonly headDim: number
+/** The causal graph's KV-cache dimensions (past_kv / present_kv are [layers, 2, B, heads, P, headDim]) and vocabulary. */
+export interface CausalGraphShape extends KvShape {
   readonly vocab: number
 }
 

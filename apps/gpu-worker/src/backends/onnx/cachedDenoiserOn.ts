@@ -8,6 +8,7 @@ import {
   type WindowRequest,
 } from "@unmask/core"
 import { Effect } from "effect"
+import { checkTokenBatch } from "./checkTokenBatch.js"
 import { type KvLayout, sliceRows, withoutPositions } from "./kvLayout.js"
 import type { CachedGraphInput, CachedGraphOutput } from "./OnnxCachedDiffusionGraph.js"
 
@@ -28,8 +29,9 @@ export interface CachedGraphFacts {
 }
 
 /**
- * Core's `CachedDenoiser` over one way of running the cache-aware graph (straight, or through the
- * worker's batcher). The graph's logits are raw; with the shifted-logit formulation position p is
+ * The `cached` capability of core's `Denoiser` over one way of running the cache-aware graph
+ * (straight, or through the worker's batcher). The graph's logits are raw; with the shifted-logit
+ * formulation position p is
  * predicted by row p − 1, so a window [s, e) queries [s − 1, e): position s − 1 is recomputed too
  * and left out of the past. A window's past is gathered once per cache and reused by every step
  * of the block.
@@ -37,7 +39,7 @@ export interface CachedGraphFacts {
 export const cachedDenoiserOn = (
   run: (input: CachedGraphInput) => Effect.Effect<CachedGraphOutput, ModelError>,
   { vocab, shift, layout }: CachedGraphFacts,
-): CachedDenoiser["Service"] => {
+): CachedDenoiser => {
   /** The window's predictions from a run whose query started at canvas position `queryStart`. */
   const predictionsOf = (output: CachedGraphOutput, batch: number, queryLength: number, queryStart: number, window: Window): WindowPredictions => {
     const offset = window.start - shift - queryStart
@@ -58,9 +60,9 @@ export const cachedDenoiserOn = (
   }
 
   const checkWindow = ({ window, batch }: WindowRequest) =>
-    window.start - shift < 0 || window.end > batch.length || window.start >= window.end
+    Effect.andThen(checkTokenBatch(batch), window.start - shift < 0 || window.end > batch.length || window.start >= window.end
       ? Effect.fail(new ModelError({ message: `window [${window.start}, ${window.end}) cannot be predicted on a canvas of ${batch.length}` }))
-      : Effect.void
+      : Effect.void)
 
   const fetchOf = (request: WindowRequest) => request.wants === "confidence" ? "confidence" : "logits"
 

@@ -1,6 +1,13 @@
+/** The model dimensions behind a graph's `past_kv` / `present_kv`: [layers, 2, B, heads, positions, headDim]. */
+export interface KvShape {
+  readonly layers: number
+  readonly heads: number
+  readonly headDim: number
+}
+
 /**
  * Copies on KV tensors laid out [outer, B, heads, positions, headDim] (outer = layers × 2), the
- * layout of the cache-aware diffusion graph's `past_kv` / `present_kv`.
+ * layout of the cache-aware diffusion graph's and the causal graph's `past_kv` / `present_kv`.
  */
 export interface KvLayout {
   /** layers × 2 */
@@ -8,6 +15,11 @@ export interface KvLayout {
   readonly heads: number
   readonly headDim: number
 }
+
+export const kvLayoutOf = ({ layers, heads, headDim }: KvShape): KvLayout => ({ outer: layers * 2, heads, headDim })
+
+/** Floats of one batch row of one `outer` slab holding `positions` positions. */
+export const kvRowSize = (layout: KvLayout, positions: number): number => layout.heads * positions * layout.headDim
 
 /** The cache without positions [from, to): [outer, B, heads, length − (to − from), headDim], order kept. */
 export const withoutPositions = (
