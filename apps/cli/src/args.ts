@@ -1,3 +1,14 @@
+import {
+  CacheMode,
+  MAX_CFG_SCALE,
+  MAX_FACTOR,
+  MAX_GEN_LENGTH,
+  MAX_SEED,
+  MAX_STEPS,
+  MAX_TEMPERATURE,
+  MAX_TOP_K,
+  Remasking,
+} from "@unmask/core"
 import { parseArgs, type ParseArgsConfig } from "node:util"
 import { UsageError } from "./errors.js"
 import { type CliOptions, DEFAULT_URL, type GenerationMode, type SamplerOptions } from "./options.js"
@@ -26,30 +37,25 @@ interface ChoiceRule {
   readonly applies: Applies
 }
 
-/** Every sampler flag, its request field, its accepted values and the mode it applies to. */
+/** Every sampler flag, its request field, its accepted values (core's limits) and the mode it applies to. */
 export const SAMPLER_FLAGS: Readonly<Record<string, NumberRule | ChoiceRule>> = {
-  length: { kind: "number", key: "maxTokens", integer: true, min: 1, max: 1024, applies: "both" },
-  steps: { kind: "number", key: "steps", integer: true, min: 1, max: 1024, applies: "diffusion" },
-  "block-length": { kind: "number", key: "blockLength", integer: true, min: 1, max: 1024, applies: "diffusion" },
-  remasking: {
-    kind: "choice",
-    key: "remasking",
-    choices: ["low_confidence", "random", "margin", "entropy"],
-    applies: "diffusion",
-  },
-  temperature: { kind: "number", key: "temperature", integer: false, min: 0, max: 10, applies: "both" },
-  "cfg-scale": { kind: "number", key: "cfgScale", integer: false, min: 0, max: 10, applies: "diffusion" },
+  length: { kind: "number", key: "maxTokens", integer: true, min: 1, max: MAX_GEN_LENGTH, applies: "both" },
+  steps: { kind: "number", key: "steps", integer: true, min: 1, max: MAX_STEPS, applies: "diffusion" },
+  "block-length": { kind: "number", key: "blockLength", integer: true, min: 1, max: MAX_GEN_LENGTH, applies: "diffusion" },
+  remasking: { kind: "choice", key: "remasking", choices: Remasking.literals, applies: "diffusion" },
+  temperature: { kind: "number", key: "temperature", integer: false, min: 0, max: MAX_TEMPERATURE, applies: "both" },
+  "cfg-scale": { kind: "number", key: "cfgScale", integer: false, min: 0, max: MAX_CFG_SCALE, applies: "diffusion" },
   threshold: { kind: "number", key: "threshold", integer: false, min: 0, max: 1, applies: "diffusion" },
-  factor: { kind: "number", key: "factor", integer: false, min: 0, max: 64, minExclusive: true, applies: "diffusion" },
-  cache: { kind: "choice", key: "cache", choices: ["none", "prefix", "dual"], applies: "diffusion" },
-  seed: { kind: "number", key: "seed", integer: true, min: 0, max: 0xffffffff, applies: "both" },
-  "top-k": { kind: "number", key: "topK", integer: true, min: 1, max: 1024, applies: "ar" },
+  factor: { kind: "number", key: "factor", integer: false, min: 0, max: MAX_FACTOR, minExclusive: true, applies: "diffusion" },
+  cache: { kind: "choice", key: "cache", choices: CacheMode.literals, applies: "diffusion" },
+  seed: { kind: "number", key: "seed", integer: true, min: 0, max: MAX_SEED, applies: "both" },
+  "top-k": { kind: "number", key: "topK", integer: true, min: 1, max: MAX_TOP_K, applies: "ar" },
   "top-p": { kind: "number", key: "topP", integer: false, min: 0, max: 1, minExclusive: true, applies: "ar" },
 }
 
 const describeRange = (rule: NumberRule): string => {
   const kind = rule.integer ? "an integer" : "a number"
-  if (rule.max === 0xffffffff) return `${kind} from 0 to 4294967295`
+  if (rule.max === MAX_SEED) return `${kind} from 0 to ${MAX_SEED}`
   const low = rule.minExclusive === true ? `greater than ${rule.min}` : `from ${rule.min}`
   return `${kind} ${low} ${rule.minExclusive === true ? "and at most" : "to"} ${rule.max}`
 }

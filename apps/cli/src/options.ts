@@ -45,5 +45,3 @@ export interface CliOptions {
 }
 
 export const DEFAULT_URL = "http://127.0.0.1:8788"
-/** The worker's default `maxTokens`, used only to size the progress display. */
-export const WORKER_DEFAULT_MAX_TOKENS = 64

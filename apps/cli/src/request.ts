@@ -1,23 +1,15 @@
-import { type CliOptions, type GenerationMode, type SamplerOptions, WORKER_DEFAULT_MAX_TOKENS } from "./options.js"
+import { AR_ONLY_FIELDS, DEFAULT_GEN_LENGTH, DIFFUSION_ONLY_FIELDS, type SamplerField } from "@unmask/core"
+import type { GenerateRequest } from "@unmask/wire"
+import type { CliOptions, GenerationMode, SamplerOptions } from "./options.js"
 
-/** The fields each mode sends; the others are left out (the worker would ignore them). */
-const FIELDS: Readonly<Record<GenerationMode, ReadonlyArray<keyof SamplerOptions>>> = {
-  diffusion: [
-    "maxTokens",
-    "steps",
-    "blockLength",
-    "remasking",
-    "temperature",
-    "cfgScale",
-    "threshold",
-    "factor",
-    "cache",
-    "seed",
-  ],
-  ar: ["maxTokens", "temperature", "topK", "topP", "seed"],
+/** The fields each mode sends; the others are left out (the worker would refuse them). */
+const FIELDS: Readonly<Record<GenerationMode, ReadonlyArray<SamplerField>>> = {
+  diffusion: ["maxTokens", "temperature", "seed", ...DIFFUSION_ONLY_FIELDS],
+  ar: ["maxTokens", "temperature", "seed", ...AR_ONLY_FIELDS],
 }
 
-export type GenerateBody = Readonly<Record<string, string | number | boolean>>
+/** The worker's request body (`@unmask/wire`'s `GenerateRequest`), as the edge forwards it too. */
+export type GenerateBody = GenerateRequest
 
 /** `--model` names the model of the chosen mode; with `--compare`, of the diffusion run (AR keeps the worker's default). */
 export const modelOfRun = (options: Pick<CliOptions, "model" | "compare">, mode: GenerationMode): string | undefined =>
@@ -31,17 +23,14 @@ export const suffixOfRun = (options: Pick<CliOptions, "suffix">, mode: Generatio
  * The streaming `POST /v1/generate` body: prompt, mode, the model when one is named, the suffix
  * when infilling, and the given options that apply to the mode.
  */
-export const generateBody = (prompt: string, mode: GenerationMode, sampler: SamplerOptions, model?: string, suffix?: string): GenerateBody => {
-  const body: Record<string, string | number | boolean> = { prompt, mode }
-  if (model !== undefined) body["model"] = model
-  if (suffix !== undefined) body["suffix"] = suffix
-  for (const field of FIELDS[mode]) {
-    const value = sampler[field]
-    if (value !== undefined) body[field] = value
-  }
-  body["stream"] = true
-  return body
-}
+export const generateBody = (prompt: string, mode: GenerationMode, sampler: SamplerOptions, model?: string, suffix?: string): GenerateBody => ({
+  prompt,
+  mode,
+  ...(model === undefined ? {} : { model }),
+  ...(suffix === undefined ? {} : { suffix }),
+  ...Object.fromEntries(FIELDS[mode].flatMap((field) => sampler[field] === undefined ? [] : [[field, sampler[field]]])),
+  stream: true,
+})
 
 /** What the progress display expects: tokens, steps and blocks. */
 export interface Plan {
@@ -56,7 +45,7 @@ export interface Plan {
 export const stepOfPlan = (step: number, plan: Plan): string => `${step}/${plan.dynamic ? "≤" : ""}${plan.steps}`
 
 export const expectedPlan = (mode: GenerationMode, sampler: SamplerOptions): Plan => {
-  const length = sampler.maxTokens ?? WORKER_DEFAULT_MAX_TOKENS
+  const length = sampler.maxTokens ?? DEFAULT_GEN_LENGTH
   if (mode === "ar") return { length, steps: length, dynamic: false, blocks: 1 }
   const blockLength = sampler.blockLength ?? length
   const dynamic = sampler.threshold !== undefined || sampler.factor !== undefined

@@ -1,3 +1,5 @@
+import { DEFAULT_GEN_LENGTH, MAX_CFG_SCALE, MAX_FACTOR, MAX_TEMPERATURE, MAX_TOP_K } from "@unmask/core"
+
 /** `unmask --help`. */
 export const USAGE = `Usage: unmask [options] <prompt...>
        npm run generate -- [options] <prompt...>      (from the repository root)
@@ -22,17 +24,17 @@ Mode:
                          prompt + completion + TEXT); with --compare, AR continues the prompt alone
 
 Sampler (sent only when given; the worker's defaults otherwise):
-  --length N             tokens to generate, maxTokens (default 64)
+  --length N             tokens to generate, maxTokens (default ${DEFAULT_GEN_LENGTH})
   --steps N              denoising steps (default --length)                      diffusion
   --block-length N       semi-autoregressive block length, divides --length       diffusion
   --remasking R          low_confidence | random | margin | entropy               diffusion
-  --temperature T        0-10, 0 = greedy (default 0)
-  --cfg-scale S          classifier-free guidance scale 0-10 (default 0)          diffusion
+  --temperature T        0-${MAX_TEMPERATURE}, 0 = greedy (default 0)
+  --cfg-scale S          classifier-free guidance scale 0-${MAX_CFG_SCALE} (default 0)          diffusion
   --threshold C          Fast-dLLM parallel decoding: confidence threshold 0-1    diffusion
-  --factor F             Fast-dLLM parallel decoding: factor rule, 0 < F <= 64     diffusion
+  --factor F             Fast-dLLM parallel decoding: factor rule, 0 < F <= ${MAX_FACTOR}     diffusion
   --cache none|prefix|dual  KV cache of the cached diffusion graph                diffusion
   --seed N               uint32 (default 0)
-  --top-k K              1-1024                                                   ar
+  --top-k K              1-${MAX_TOP_K}                                                   ar
   --top-p P              0 < P <= 1                                                ar
 
 Output:

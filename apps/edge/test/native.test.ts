@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_GEN_LENGTH } from "@unmask/core";
 import type { StepFrame, WorkerGenerateResponse } from "../src/forward/worker-contract.js";
 import { countTokens } from "../src/tokens/tokenizer.js";
 import { createKey, env, post, readEvents, recordedFor, uniqueId } from "./support/edge.js";
@@ -29,12 +30,30 @@ describe("POST /v1/generate (native)", () => {
     expect((JSON.parse(last.data) as WorkerGenerateResponse).text).toBe(steps.at(-1)!.text);
   });
 
-  it("fills the edge's diffusion defaults: one token per step, low-confidence remasking", async () => {
+  it("forwards the parameters core resolved: one token per step, low-confidence remasking, every default filled", async () => {
     const requestId = uniqueId();
     await post("/v1/generate", key, { prompt: "Hi", mode: "diffusion", maxTokens: 8 }, {}, requestId);
     const [recorded] = await recordedFor(requestId);
     // The edge always asks the worker for its event stream (apps/edge/README.md, "Worker contract").
-    expect(recorded?.body).toEqual({ prompt: "Hi", mode: "diffusion", model: "diffusion", maxTokens: 8, steps: 8, remasking: "low_confidence", stream: true });
+    expect(recorded?.body).toEqual({
+      prompt: "Hi", mode: "diffusion", model: "diffusion", maxTokens: 8, steps: 8, remasking: "low_confidence",
+      temperature: 0, cfgScale: 0, cache: "none", seed: 0, stream: true,
+    });
+  });
+
+  it("generates core's one default length, 64 tokens, at both doors when none is given", async () => {
+    for (const [path, body] of [
+      ["/v1/generate", { prompt: "Hi", mode: "diffusion" }],
+      ["/v1/generate", { prompt: "Hi", mode: "ar" }],
+      ["/v1/completions", { model: "unmask-diffusion", prompt: "Hi" }],
+      ["/v1/completions", { model: "unmask-ar", prompt: "Hi" }],
+    ] as const) {
+      const requestId = uniqueId();
+      expect((await post(path, key, body, {}, requestId)).response.status).toBe(200);
+      const [recorded] = await recordedFor(requestId);
+      expect(recorded?.body).toMatchObject({ maxTokens: DEFAULT_GEN_LENGTH });
+    }
+    expect(DEFAULT_GEN_LENGTH).toBe(64);
   });
 
   it("forwards the fast-decoding options: cache, threshold or factor", async () => {

@@ -1,5 +1,5 @@
-import { collectResult, Denoiser, diffusionGenerate } from "@unmask/core"
-import { Effect, Layer } from "effect"
+import { collectResult, Denoiser, diffusionGenerate, DiffusionParams } from "@unmask/core"
+import { Effect, Layer, Schema } from "effect"
 import type { BenchModels } from "../models/BenchModels.js"
 import { calibration } from "./calibration.js"
 import type { DenoiseTrace, TracedCall } from "./DenoiseTrace.js"
@@ -20,10 +20,10 @@ export const diagnoseModel = (models: BenchModels, prompts: ReadonlyArray<Int32A
     const traces: Array<DenoiseTrace> = []
     for (const promptIds of prompts) {
       const calls: Array<TracedCall> = []
-      const result = yield* collectResult(diffusionGenerate(promptIds, {
+      const result = yield* collectResult(diffusionGenerate(promptIds, Schema.decodeUnknownSync(DiffusionParams)({
         genLength: plan.genLength, steps: plan.genLength, blockLength: plan.blockLength, remasking: "low_confidence",
         temperature: 0, cfgScale: 0, stopAtEos: false, seed: 0, cache: "none",
-      }, models.diffusionIds)).pipe(
+      }), models.diffusionIds)).pipe(
         Effect.provide(Layer.succeed(Denoiser, tracingDenoiser(models.denoiser, models.diffusionIds.maskId, calls))),
       )
       traces.push({

@@ -3,12 +3,13 @@ import {
   collectResult,
   Denoiser,
   diffusionGenerate,
+  DiffusionParams,
   type LogitsBatch,
   ModelError,
   type WindowPredictions,
   type WindowRequest,
 } from "@unmask/core"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import type { BenchModels } from "../models/BenchModels.js"
 import { summarize } from "../stats/summarize.js"
 import type { DriftRow } from "./FastResults.js"
@@ -81,10 +82,10 @@ export const measureDrift = (
           refine: (request, denoiserCache) =>
             Effect.tap(inner.refine(request, denoiserCache), (predictions) => measured(request, predictions, ++stepsSinceFill)),
         }
-        const params = {
+        const params = Schema.decodeUnknownSync(DiffusionParams)({
           genLength, steps: genLength, blockLength, remasking: "low_confidence" as const, temperature: 0, cfgScale: 0,
           stopAtEos: false, seed: 0, cache, threshold: 0.9,
-        }
+        })
         yield* collectResult(diffusionGenerate(promptIds, params, models.diffusionIds)).pipe(
           Effect.provideService(Denoiser, { ...models.denoiser, cached: comparing }),
         )

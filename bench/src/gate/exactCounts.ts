@@ -1,5 +1,5 @@
-import { collectResult, Denoiser, diffusionGenerate } from "@unmask/core"
-import { Effect, Layer } from "effect"
+import { collectResult, Denoiser, diffusionGenerate, DiffusionParams } from "@unmask/core"
+import { Effect, Layer, Schema } from "effect"
 import type { BenchModels } from "../models/BenchModels.js"
 
 /**
@@ -18,10 +18,10 @@ export const measureExactCounts = (model: string, models: BenchModels, prompts: 
     for (const threshold of EXACT_COUNT_PLAN.thresholds) {
       let nfe = 0
       for (const promptIds of prompts) {
-        const result = yield* collectResult(diffusionGenerate(promptIds, {
+        const result = yield* collectResult(diffusionGenerate(promptIds, Schema.decodeUnknownSync(DiffusionParams)({
           genLength: EXACT_COUNT_PLAN.genLength, steps: EXACT_COUNT_PLAN.genLength, blockLength: EXACT_COUNT_PLAN.blockLength,
           remasking: "low_confidence", temperature: 0, cfgScale: 0, stopAtEos: false, seed: 0, cache: "dual", threshold,
-        }, models.diffusionIds)).pipe(
+        }), models.diffusionIds)).pipe(
           Effect.provide(Layer.succeed(Denoiser, models.denoiser)),
         )
         nfe += result.nfe

@@ -1,15 +1,16 @@
 import {
+  ArParams,
   arGenerate,
   CausalLM,
   collectResult,
   Denoiser,
-  type DiffusionParams,
+  DiffusionParams,
   diffusionGenerate,
   type GenerationResult,
   type InvalidParams,
   type ModelError,
 } from "@unmask/core"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import type { BenchModels } from "../models/BenchModels.js"
 import { type GeneratedSample, scoreSamples } from "../quality/scoreSamples.js"
 import { median, summarize } from "../stats/summarize.js"
@@ -24,7 +25,7 @@ export interface RunInput {
   readonly seed: number
 }
 
-const diffusionParams = (cell: GridCell, seed: number, temperature: number): DiffusionParams => {
+const diffusionFields = (cell: GridCell, seed: number, temperature: number) => {
   const base = {
     genLength: cell.genLength, steps: cell.steps, remasking: "low_confidence" as const, temperature, cfgScale: 0, stopAtEos: false, seed,
     cache: "none" as const,
@@ -48,6 +49,9 @@ const diffusionParams = (cell: GridCell, seed: number, temperature: number): Dif
   }
 }
 
+const diffusionParams = (cell: GridCell, seed: number, temperature: number): DiffusionParams =>
+  Schema.decodeUnknownSync(DiffusionParams)(diffusionFields(cell, seed, temperature))
+
 const generate = (
   models: BenchModels,
   log: CallLog,
@@ -56,7 +60,7 @@ const generate = (
   temperature: number,
 ): Effect.Effect<GenerationResult, InvalidParams | ModelError> =>
   cell.sampler.kind === "ar"
-    ? collectResult(arGenerate(input.promptIds, { maxTokens: cell.genLength, temperature, stopAtEos: false, seed: input.seed }, models.arIds)).pipe(
+    ? collectResult(arGenerate(input.promptIds, Schema.decodeUnknownSync(ArParams)({ maxTokens: cell.genLength, temperature, stopAtEos: false, seed: input.seed }), models.arIds)).pipe(
       Effect.provideService(CausalLM, log.causalLM(models.causalLM)),
     )
     : collectResult(diffusionGenerate(input.promptIds, diffusionParams(cell, input.seed, temperature), models.diffusionIds)).pipe(

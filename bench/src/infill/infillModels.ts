@@ -1,17 +1,18 @@
 import {
+  ArParams,
   arGenerate,
   type CanvasTemplate,
   CausalLM,
   collectResult,
   Denoiser,
   diffusionInfill,
-  type DiffusionParams,
+  DiffusionParams,
   type LikelihoodBound,
   likelihoodBound,
   maskedCount,
   type ModelError,
 } from "@unmask/core"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Schema } from "effect"
 import type { BenchModels } from "../models/BenchModels.js"
 import { continuationNll } from "../quality/continuationNll.js"
 import { concatIds } from "./concatIds.js"
@@ -34,12 +35,12 @@ export const infillModels = (models: BenchModels): InfillModels => {
   return {
     infill: (template, params) => {
       const genLength = maskedCount(template)
-      return collectResult(diffusionInfill(template, {
+      return collectResult(diffusionInfill(template, Schema.decodeUnknownSync(DiffusionParams)({
         genLength, steps: genLength, remasking: "low_confidence", cfgScale: 0, stopAtEos: false, cache: "none", ...params,
-      }, models.diffusionIds)).pipe(Effect.map((result) => result.tokens), Effect.provide(diffusion))
+      }), models.diffusionIds)).pipe(Effect.map((result) => result.tokens), Effect.provide(diffusion))
     },
     continueLeft: (left, length, temperature, seed) =>
-      collectResult(arGenerate(left, { maxTokens: length, temperature, seed, stopAtEos: false }, models.arIds)).pipe(
+      collectResult(arGenerate(left, Schema.decodeUnknownSync(ArParams)({ maxTokens: length, temperature, seed, stopAtEos: false }), models.arIds)).pipe(
         Effect.map((result) => result.tokens),
         Effect.provide(causal),
       ),

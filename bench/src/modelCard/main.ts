@@ -3,8 +3,8 @@
 // first stories of the TinyStories valid split, and unedited samples for "Once upon a time".
 // Usage: npm run model-card -w @unmask/bench [-- --stories 100 --samples 32]
 //        [-- --diffusion-model diffusion-fast --out results/model-card-diffusion-fast.json]
-import { arGenerate, CausalLM, collectResult, Denoiser, diffusionGenerate, likelihoodBound } from "@unmask/core"
-import { Effect, Layer } from "effect"
+import { ArParams, arGenerate, CausalLM, collectResult, Denoiser, diffusionGenerate, DiffusionParams, likelihoodBound } from "@unmask/core"
+import { Effect, Layer, Schema } from "effect"
 import { readFileSync, writeFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { parseArgs } from "node:util"
@@ -59,14 +59,14 @@ const program = Effect.gen(function*() {
   for (const seed of SAMPLE_SEEDS) {
     for (const steps of [128, 32]) {
       const result = yield* collectResult(
-        diffusionGenerate(prompt, { genLength: 128, steps, remasking: "low_confidence", temperature: TEMPERATURE, cfgScale: 0, stopAtEos: false, seed, cache: "none" }, models.diffusionIds),
+        diffusionGenerate(prompt, Schema.decodeUnknownSync(DiffusionParams)({ genLength: 128, steps, remasking: "low_confidence", temperature: TEMPERATURE, cfgScale: 0, stopAtEos: false, seed, cache: "none" }), models.diffusionIds),
       ).pipe(
         Effect.provide(Layer.succeed(Denoiser, models.denoiser)),
       )
       samples[`diffusion N=128 T=${steps}`]!.push(yield* text(result.tokens))
     }
     const ar = yield* collectResult(
-      arGenerate(prompt, { maxTokens: 128, temperature: TEMPERATURE, seed, stopAtEos: true }, models.arIds),
+      arGenerate(prompt, Schema.decodeUnknownSync(ArParams)({ maxTokens: 128, temperature: TEMPERATURE, seed, stopAtEos: true }), models.arIds),
     ).pipe(Effect.provide(Layer.succeed(CausalLM, models.causalLM)))
     samples["ar N=128"]!.push(yield* text(ar.tokens))
   }

@@ -22,6 +22,21 @@ export { decodeParams, toInvalidParams } from "./params/decodeParams.js"
 export { CacheMode, DiffusionParams, Remasking } from "./params/DiffusionParams.js"
 export { InvalidParams } from "./params/InvalidParams.js"
 export * from "./params/limits.js"
+export {
+  AR_ONLY_FIELDS,
+  DEFAULT_GEN_LENGTH,
+  DEFAULT_REMASKING,
+  DIFFUSION_ONLY_FIELDS,
+  type GenerationMode,
+  type OtherModeFields,
+  type ResolvedParams,
+  resolveGenerationParams,
+  type SamplerField,
+  type SamplerFields,
+  wireFieldName,
+  wireFields,
+  type WireParams,
+} from "./params/resolveGenerationParams.js"
 export { segmentMasks, TemplateSegment, TemplateSegments } from "./params/TemplateSegments.js"
 
 export { arGenerate } from "./sampling/arGenerate.js"

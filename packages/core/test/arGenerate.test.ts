@@ -1,19 +1,13 @@
-import { Effect, Layer, Stream } from "effect"
+import { Effect, Layer, Schema, Stream } from "effect"
 import { describe, expect, it } from "vitest"
-import { type ArParams, arGenerate, CausalLM, collectResult, makeRng, ModelError, type TokenIds } from "../src/index.js"
+import { ArParams, arGenerate, CausalLM, collectResult, makeRng, ModelError, type TokenIds } from "../src/index.js"
 import { sampleNextToken } from "../src/sampling/sampleNextToken.js"
 import { generationError, runGeneration } from "./support/runStream.js"
 import { testDoubleCausalLM } from "./support/testDoubleCausalLM.js"
 
 const VOCAB = 8
 const ids: TokenIds = { maskId: 7, eosId: 6, vocabSize: VOCAB }
-const params = (overrides: Partial<ArParams> = {}): ArParams => ({
-  maxTokens: 5,
-  temperature: 0,
-  stopAtEos: true,
-  seed: 0,
-  ...overrides,
-})
+const params = (overrides: Partial<ArParams> = {}): ArParams => Schema.decodeUnknownSync(ArParams)({ maxTokens: 5, ...overrides })
 /** Next token (last + 1) mod 6, clearly preferred; after a 5 comes EOS. */
 const counting = (sequence: ReadonlyArray<number>) => {
   const last = sequence[sequence.length - 1] ?? 0
@@ -59,9 +53,8 @@ describe("arGenerate", () => {
     expect(lm.calls).toEqual(["prefill", "step"])
   })
 
-  it("fails with InvalidParams before any call, and with ModelError on a bad model answer", () => {
+  it("fails with InvalidParams on a bad prompt before any call, and with ModelError on a bad model answer", () => {
     const lm = testDoubleCausalLM(VOCAB, counting)
-    expect(generationError(arGenerate(Int32Array.of(0), params({ topP: 0 }), ids), lm.layer)).toMatchObject({ field: "topP" })
     expect(generationError(arGenerate(new Int32Array(0), params(), ids), lm.layer)).toMatchObject({ field: "promptIds" })
     expect(lm.calls).toHaveLength(0)
     const short = testDoubleCausalLM(VOCAB, counting, { logitsLength: 5 })

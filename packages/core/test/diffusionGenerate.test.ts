@@ -3,9 +3,10 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
   collectResult,
+  decodeParams,
   Denoiser,
   diffusionGenerate,
-  type DiffusionParams,
+  DiffusionParams,
   type Frame,
   MAX_SEED,
   numTransferTokens,
@@ -316,20 +317,29 @@ describe("diffusionGenerate with a block KV cache", () => {
 describe("diffusionGenerate failures and interruption", () => {
   const valid = params({ genLength: 8, steps: 4 })
 
-  it("rejects invalid parameters and prompts with InvalidParams before any model call", () => {
-    const cases: Array<[Int32Array, DiffusionParams, string]> = [
-      [promptOf(2), { ...valid, blockLength: 3 }, "blockLength"],
-      [promptOf(2), { ...valid, steps: 3, blockLength: 4 }, "steps"],
-      [promptOf(2), { ...valid, steps: 9 }, "steps"],
-      [promptOf(2), { ...valid, temperature: Number.NaN }, "temperature"],
-      [promptOf(2), { ...valid, cfgScale: Number.POSITIVE_INFINITY }, "cfgScale"],
-      [new Int32Array(0), valid, "promptIds"],
-      [Int32Array.of(0, ids.maskId), valid, "promptIds"],
-      [Int32Array.of(0, VOCAB), valid, "promptIds"],
+  it("takes only decoded parameters: bad ones fail at decoding, naming the field", () => {
+    const raw = { genLength: 8, steps: 4, remasking: "low_confidence" }
+    const cases: Array<[object, string]> = [
+      [{ ...raw, blockLength: 3 }, "blockLength"],
+      [{ ...raw, steps: 3, blockLength: 4 }, "steps"],
+      [{ ...raw, steps: 9 }, "steps"],
+      [{ ...raw, temperature: Number.NaN }, "temperature"],
+      [{ ...raw, cfgScale: Number.POSITIVE_INFINITY }, "cfgScale"],
     ]
-    for (const [prompt, p, field] of cases) {
+    for (const [input, field] of cases) {
+      expect(Effect.runSync(Effect.flip(decodeParams(DiffusionParams)(input)))).toMatchObject({ _tag: "InvalidParams", field })
+    }
+  })
+
+  it("rejects an invalid prompt with InvalidParams before any model call", () => {
+    const cases: Array<[Int32Array, string]> = [
+      [new Int32Array(0), "promptIds"],
+      [Int32Array.of(0, ids.maskId), "promptIds"],
+      [Int32Array.of(0, VOCAB), "promptIds"],
+    ]
+    for (const [prompt, field] of cases) {
       const double = testDoubleDenoiser(VOCAB, hashedLogits(VOCAB))
-      const error = generationError(diffusionGenerate(prompt, p, ids), double.layer)
+      const error = generationError(diffusionGenerate(prompt, valid, ids), double.layer)
       expect(error).toMatchObject({ _tag: "InvalidParams", field })
       expect(double.calls).toHaveLength(0)
     }

@@ -228,11 +228,10 @@ describe("diffusionInfill examples", () => {
       [[{ fixed: Int32Array.of(0) }, { masks: 4 }, { fixed: Int32Array.of(2, ids.maskId) }], 4, "template.2.fixed"],
       [[{ fixed: Int32Array.of(0) }, { masks: 4 }, { fixed: Int32Array.of(VOCAB) }], 4, "template.2.fixed"],
       [[{ fixed: Int32Array.of(0) }, { masks: 3 }, { fixed: Int32Array.of(2) }], 4, "genLength"],
-      [[{ fixed: Int32Array.of(0) }, { masks: 2 }, { fixed: Int32Array.of(2) }, { masks: 4 }], 6, "blockLength"],
     ]
     for (const [template, genLength, field] of cases) {
       const double = testDoubleDenoiser(VOCAB, hashedLogits(VOCAB))
-      const p = params({ genLength, steps: genLength, ...(field === "blockLength" ? { blockLength: 4 } : {}) })
+      const p = params({ genLength, steps: genLength })
       expect(generationError(diffusionInfill(template, p, ids), double.layer)).toMatchObject({ _tag: "InvalidParams", field })
       expect(double.calls).toHaveLength(0)
     }

@@ -1,9 +1,10 @@
+import { Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
-  type ArParams,
+  ArParams,
   arGenerate,
-  type DiffusionParams,
+  DiffusionParams,
   diffusionGenerate,
   makeRng,
   MAX_SEED,
@@ -122,7 +123,8 @@ describe("the samplers never emit the mask or the pad token (test-double models 
     fc.assert(
       fc.property(anyTemperature, vanishingTemperature, fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: MAX_SEED }), fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }), (temperature, tiny, salt, seed, topK) => {
         const lm = () => testDoubleCausalLM(VOCAB, favouringControlTokens(salt)).layer
-        const params = (t: number): ArParams => ({ maxTokens: 8, temperature: t, stopAtEos: false, seed, ...(topK === undefined ? {} : { topK }) })
+        const params = (t: number): ArParams =>
+          Schema.decodeUnknownSync(ArParams)({ maxTokens: 8, temperature: t, stopAtEos: false, seed, ...(topK === undefined ? {} : { topK }) })
         const sampled = runGeneration(arGenerate(Int32Array.of(0, 1), params(temperature), ids), lm()).result.tokens
         expect(sampled.filter((token) => token === ids.padId || token === ids.maskId)).toEqual([])
         const greedy = runGeneration(arGenerate(Int32Array.of(0, 1), params(0), ids), lm()).result.tokens
@@ -139,7 +141,7 @@ describe("the samplers never emit the mask or the pad token (test-double models 
         fc.constantFrom(0, 1.5), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: MAX_SEED }),
         (temperature, tiny, strategy, cache, cfgScale, salt, seed) => {
           const denoiser = () => testDoubleDenoiser(VOCAB, favouringControlTokens(salt), { confidenceHead: { excluded: ids.maskId } }).layer
-          const params = (t: number): DiffusionParams => ({
+          const params = (t: number): DiffusionParams => Schema.decodeUnknownSync(DiffusionParams)({
             genLength: 8, steps: 4, blockLength: 4, remasking: strategy, temperature: t, cfgScale, cache, stopAtEos: false, seed,
           })
           const run = (t: number) => runGeneration(diffusionGenerate(Int32Array.of(0, 1), params(t), ids), denoiser())

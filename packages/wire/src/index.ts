@@ -11,3 +11,4 @@ export {
   type SignatureVerifier,
   type Verification,
 } from "./verifySignedRequest.js"
+export { GenerateRequest } from "./GenerateRequest.js"

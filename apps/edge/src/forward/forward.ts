@@ -1,10 +1,10 @@
-import { signRequest } from "@unmask/wire";
+import { type GenerateRequest, signRequest } from "@unmask/wire";
 import type { Config } from "../config.js";
 import { ApiError } from "../errors.js";
 import { attemptOrigin } from "./origin-attempt.js";
 import { originHealth } from "./origin-health.js";
 import type { UpstreamCall } from "./upstream-call.js";
-import { REQUEST_ID_HEADER, type WorkerGenerateRequest } from "./worker-contract.js";
+import { REQUEST_ID_HEADER } from "./worker-contract.js";
 
 const GENERATE_PATH = "v1/generate";
 
@@ -31,7 +31,7 @@ const retryAfterMsOf = (response: Response): number | undefined => {
  */
 export const forwardGenerate = async (
   config: Config,
-  request: WorkerGenerateRequest,
+  request: GenerateRequest,
   requestId: string,
   call: UpstreamCall,
 ): Promise<Response> => {

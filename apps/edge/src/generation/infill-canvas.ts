@@ -1,21 +1,22 @@
 import { segmentMasks } from "@unmask/core";
+import type { GenerateRequest } from "@unmask/wire";
 import type { Model } from "../config.js";
 import { ApiError } from "../errors.js";
-import type { WorkerGenerateRequest } from "../forward/worker-contract.js";
 import { countTokens } from "../tokens/tokenizer.js";
 import type { FieldNaming } from "../validation/standard-schema.js";
+import type { ResolvedRequest } from "./sampler-params.js";
 
 /** The field that lays out an infilling canvas after the prompt: `segments`, `suffix`, or none (a plain prompt). */
-const canvasField = (request: WorkerGenerateRequest): "segments" | "suffix" | undefined =>
-  request.segments !== undefined ? "segments" : request.suffix !== undefined ? "suffix" : undefined;
+const canvasField = (request: GenerateRequest): "segments" | "suffix" | undefined =>
+  request.segments != null ? "segments" : request.suffix != null ? "suffix" : undefined;
 
 /**
  * The tokens of every fixed span (prompt, suffix, text segments), BOS excluded, counted as the worker
  * counts them: each span encoded on its own, as plain text.
  */
-export const fixedTokenCount = (request: WorkerGenerateRequest): number =>
+export const fixedTokenCount = (request: GenerateRequest): number =>
   countTokens(request.prompt)
-  + (request.suffix === undefined ? 0 : countTokens(request.suffix))
+  + (request.suffix == null ? 0 : countTokens(request.suffix))
   + (request.segments ?? []).reduce((total, segment) => total + (segment.text === undefined ? 0 : countTokens(segment.text)), 0);
 
 /**
@@ -24,7 +25,7 @@ export const fixedTokenCount = (request: WorkerGenerateRequest): number =>
  * a `maxTokens` equal to the masks of `segments`, and the whole canvas (BOS, fixed spans and
  * masks) within the model's context. The shape of `segments` is checked by the body's schema.
  */
-export const checkInfillCanvas = (request: WorkerGenerateRequest, model: Model, naming: FieldNaming): void => {
+export const checkInfillCanvas = (request: ResolvedRequest, model: Model, naming: FieldNaming): void => {
   const field = canvasField(request);
   if (field === undefined) return;
   if (model.kind === "ar") {
@@ -34,10 +35,10 @@ export const checkInfillCanvas = (request: WorkerGenerateRequest, model: Model, 
       naming(field),
     );
   }
-  if (request.segments !== undefined && request.suffix !== undefined) {
+  if (request.segments != null && request.suffix != null) {
     throw new ApiError(400, "invalid_parameter", `"suffix" and "segments" are alternatives: give the ending as the last text segment.`, naming("suffix"));
   }
-  if (request.segments !== undefined && request.maxTokens !== segmentMasks(request.segments)) {
+  if (request.segments != null && request.maxTokens !== segmentMasks(request.segments)) {
     throw new ApiError(
       400, "invalid_parameter",
       `"${naming("maxTokens")}" (${request.maxTokens}) must equal the masked positions of "segments" (${segmentMasks(request.segments)}), or be left out.`,

@@ -1,21 +1,22 @@
+import type { GenerateRequest } from "@unmask/wire";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Model } from "../config.js";
 import { ApiError } from "../errors.js";
 import { forwardGenerate } from "../forward/forward.js";
 import { UpstreamCall } from "../forward/upstream-call.js";
-import type { WorkerErrorBody, WorkerGenerateRequest, WorkerGenerateResponse } from "../forward/worker-contract.js";
+import type { WorkerErrorBody, WorkerGenerateResponse } from "../forward/worker-contract.js";
 import { type RelayEnd, readWorkerEvents } from "../forward/worker-events.js";
 import { type FieldNaming, renameFieldsIn } from "../validation/standard-schema.js";
 import { admitGeneration } from "./admission.js";
 import { generationOutcome, NOTHING_COMPUTED } from "./generation-outcome.js";
-import { fixedTokenCount } from "./infill-canvas.js";
-import { checkSamplerParams } from "./sampler-params.js";
+import { checkInfillCanvas, fixedTokenCount } from "./infill-canvas.js";
+import { type ResolvedRequest, resolveSamplerParams } from "./sampler-params.js";
 
 /** A generation the worker pool accepted: its event stream (2xx) and how to account for it. */
 export interface StartedGeneration {
-  /** The request as the client asked for it (`stream` included); the worker is always asked for events. */
-  request: WorkerGenerateRequest;
+  /** The request as resolved (`stream` as the client asked); the worker is always asked for events. */
+  request: ResolvedRequest;
   upstream: Response;
   call: UpstreamCall;
   /** Reads the events to the final answer and settles it (see `generationOutcome` for what is charged). */
@@ -35,17 +36,19 @@ const workerRefusal = async (upstream: Response, naming: FieldNaming): Promise<A
 };
 
 /**
- * The path every generation takes: sampler parameters checked with core's schemas, the prompt
- * counted against the model's context, the key's limits admitted (reserving prompt + maxTokens),
- * then the signed request forwarded with failover.
+ * The path every generation takes: sampler parameters resolved once by core (a bad one fails here,
+ * before any token is reserved), an infilling canvas checked, the prompt counted against the model's
+ * context, the key's limits admitted (reserving prompt + maxTokens), then the resolved request
+ * signed and forwarded with failover.
  */
 export const startGeneration = async (
   c: Context<AppEnv>,
   model: Model,
-  unchecked: WorkerGenerateRequest,
+  unchecked: GenerateRequest,
   naming: FieldNaming,
 ): Promise<StartedGeneration> => {
-  const request = checkSamplerParams(unchecked, naming);
+  const request = resolveSamplerParams(unchecked, model.kind, naming);
+  checkInfillCanvas(request, model, naming);
   const promptTokens = fixedTokenCount(request);
   // One position of the context holds the BOS token the worker prepends.
   if (promptTokens + 1 + request.maxTokens > model.contextLength) {

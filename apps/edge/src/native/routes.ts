@@ -5,8 +5,6 @@ import type { Model } from "../config.js";
 import { ApiError } from "../errors.js";
 import { relayWorkerEvents } from "../forward/event-relay.js";
 import { EVENT_STREAM_HEADERS, formatEvent } from "../forward/server-sent-events.js";
-import { DEFAULT_MAX_TOKENS } from "../generation/sampler-params.js";
-import { checkInfillCanvas } from "../generation/infill-canvas.js";
 import { startGeneration } from "../generation/start-generation.js";
 import { servedModel } from "../served-model.js";
 import { jsonBody } from "../validation/json-body.js";
@@ -36,9 +34,9 @@ export const nativeRoutes = new Hono<AppEnv>().post("/v1/generate", ...jsonBody(
   const { model: modelId, prompt, ...body } = c.req.valid("json");
   if (prompt === undefined && body.segments === undefined) throw new ApiError(400, "invalid_parameter", `"prompt" is required.`, "prompt");
   const model = modelFor(c.get("config").models, body.mode, modelId);
-  const maxTokens = body.maxTokens ?? (body.segments === undefined ? DEFAULT_MAX_TOKENS : segmentMasks(body.segments));
-  const request = { ...body, prompt: prompt ?? "", model: model.workerModel, maxTokens, stream: body.stream ?? false };
-  checkInfillCanvas(request, model, sameName);
+  // Segments lay out the length; else it is the client's or core's default (resolved in startGeneration).
+  const maxTokens = body.maxTokens ?? (body.segments === undefined ? undefined : segmentMasks(body.segments));
+  const request = { ...body, prompt: prompt ?? "", model: model.workerModel, ...(maxTokens === undefined ? {} : { maxTokens }), stream: body.stream ?? false };
   const generation = await startGeneration(c, model, request, sameName);
 
   if (!generation.request.stream) {

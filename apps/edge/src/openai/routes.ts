@@ -1,12 +1,10 @@
+import type { GenerateRequest } from "@unmask/wire";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Model } from "../config.js";
 import { ApiError } from "../errors.js";
 import { relayWorkerEvents } from "../forward/event-relay.js";
 import { EVENT_STREAM_HEADERS } from "../forward/server-sent-events.js";
-import type { WorkerGenerateRequest } from "../forward/worker-contract.js";
-import { DEFAULT_MAX_TOKENS } from "../generation/sampler-params.js";
-import { checkInfillCanvas } from "../generation/infill-canvas.js";
 import { startGeneration } from "../generation/start-generation.js";
 import { servedModel } from "../served-model.js";
 import { jsonBody } from "../validation/json-body.js";
@@ -19,13 +17,13 @@ import { StopSequenceFilter } from "./stop-sequences.js";
 const present = <T extends object>(fields: T): Partial<T> =>
   Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 
-const workerRequest = (body: CompletionBody, model: Model): WorkerGenerateRequest => ({
+const workerRequest = (body: CompletionBody, model: Model): GenerateRequest => ({
   prompt: body.prompt,
   mode: model.kind,
   model: model.workerModel,
-  maxTokens: body.max_tokens ?? DEFAULT_MAX_TOKENS,
   stream: body.stream ?? false,
   ...present({
+    maxTokens: body.max_tokens,
     steps: body.steps,
     blockLength: body.block_length,
     remasking: body.remasking,
@@ -58,7 +56,6 @@ export const openAiRoutes = new Hono<AppEnv>()
     const model = servedModel(c.get("config").models, body.model, "model");
     const stops = body.stop === undefined || body.stop === null ? [] : typeof body.stop === "string" ? [body.stop] : body.stop;
     const request = workerRequest(body, model);
-    checkInfillCanvas(request, model, snakeCase);
     const generation = await startGeneration(c, model, request, snakeCase);
     const header = completionHeader(c.get("requestId"), model.id);
 

@@ -25,9 +25,20 @@ export const renameFieldsIn = (text: string, naming: FieldNaming): string =>
   text.replace(/\b[a-z]+(?:[A-Z][a-z]*)+\b/g, naming);
 
 /**
- * Validates `value`, or throws a 400 `invalid_parameter` naming the first offending field in the
- * client's own naming (field names inside the message are renamed too).
+ * The 400 `invalid_parameter` for an issue at `path` (empty: the body as a whole), naming the field
+ * in the client's own naming (field names inside the message are renamed too).
  */
+export const invalidParameter = (path: ReadonlyArray<string>, issue: string | undefined, naming: FieldNaming): ApiError => {
+  const field = path.length === 0 ? undefined : path.map((key, index) => (index === 0 ? naming(key) : key)).join(".");
+  const detail = renameFieldsIn(issue ?? "is invalid", naming);
+  // Schema messages are predicates ("Expected …", "is …"); core's cross-field checks are sentences.
+  const predicate = detail.replace(/^Expected/, "must be");
+  const isSentence = predicate === detail && !detail.startsWith("is ");
+  const message = isSentence ? `${detail}.` : field === undefined ? `The request body ${predicate}.` : `"${field}" ${predicate}.`;
+  return new ApiError(400, "invalid_parameter", message, field);
+};
+
+/** Validates `value`, or throws the `invalidParameter` error of its first issue. */
 export const validate = <Output>(
   schema: StandardSchemaV1<unknown, Output>,
   value: unknown,
@@ -37,12 +48,5 @@ export const validate = <Output>(
   if (result instanceof Promise) throw new Error("Schemas of this API are synchronous.");
   if (result.issues === undefined) return result.value;
   const [issue] = result.issues;
-  const path = (issue?.path ?? []).map((key) => String(typeof key === "object" ? key.key : key));
-  const field = path.length === 0 ? undefined : path.map((key, index) => (index === 0 ? naming(key) : key)).join(".");
-  const detail = renameFieldsIn(issue?.message ?? "is invalid", naming);
-  // Schema messages are predicates ("Expected …", "is …"); core's cross-field checks are sentences.
-  const predicate = detail.replace(/^Expected/, "must be");
-  const isSentence = predicate === detail && !detail.startsWith("is ");
-  const message = isSentence ? `${detail}.` : field === undefined ? `The request body ${predicate}.` : `"${field}" ${predicate}.`;
-  throw new ApiError(400, "invalid_parameter", message, field);
+  throw invalidParameter((issue?.path ?? []).map((key) => String(typeof key === "object" ? key.key : key)), issue?.message, naming);
 };

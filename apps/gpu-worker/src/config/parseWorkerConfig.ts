@@ -1,3 +1,4 @@
+import { MAX_GEN_LENGTH, MAX_STEPS } from "@unmask/core"
 import { Effect } from "effect"
 import { parseWorkerOrigin } from "../http/workerOrigin.js"
 import { parseModelSelection } from "../models/parseModelSelection.js"
@@ -86,8 +87,9 @@ export const parseWorkerConfig = (env: Environment): Effect.Effect<WorkerSetting
       probeAllowFrom: yield* parseAddressRanges("PROBE_ALLOW_FROM", env["PROBE_ALLOW_FROM"]?.trim() || LOOPBACK_RANGES),
       timeouts: yield* serverTimeouts(env),
       limits: {
-        maxTokens: yield* integer(env, "MAX_TOKENS", 128, 1, 1_000_000),
-        maxSteps: yield* integer(env, "MAX_STEPS", 256, 1, 1_000_000),
+        // Operator ceilings under core's limits: a larger value could never be accepted anyway.
+        maxTokens: yield* integer(env, "MAX_TOKENS", 128, 1, MAX_GEN_LENGTH),
+        maxSteps: yield* integer(env, "MAX_STEPS", MAX_STEPS, 1, MAX_STEPS),
         maxPromptTokens: yield* integer(env, "MAX_PROMPT_TOKENS", 128, 1, 1_000_000),
         maxBodyBytes: yield* integer(env, "MAX_BODY_BYTES", 16_384, 256, 64 * 1024 * 1024),
         maxConcurrentRequests: yield* integer(env, "MAX_CONCURRENT_REQUESTS", 8, 1, 10_000),

@@ -1,9 +1,8 @@
-import type { ArParams, DiffusionParams, TokenIds } from "@unmask/core"
+import type { ResolvedParams, TokenIds } from "@unmask/core"
 import type { PreparedCanvas } from "./PreparedCanvas.js"
 
-export type SamplerChoice =
-  | { readonly mode: "diffusion"; readonly params: DiffusionParams }
-  | { readonly mode: "ar"; readonly params: ArParams }
+/** The sampler a request runs, with its decoded parameters (core's `resolveGenerationParams`). */
+export type SamplerChoice = ResolvedParams
 
 /** A validated, tokenized request that fits every limit: ready to queue. */
 export interface PreparedGeneration {

@@ -1,23 +1,20 @@
-import { ArParams, decodeParams, DiffusionParams, type InvalidParams, toInvalidParams } from "@unmask/core"
+import { DEFAULT_GEN_LENGTH, type InvalidParams, resolveGenerationParams, toInvalidParams, wireFieldName } from "@unmask/core"
+import { GenerateRequest } from "@unmask/wire"
 import { Effect, Schema } from "effect"
 import { WorkerConfig } from "../config/WorkerConfig.js"
 import { DEFAULT_MODELS } from "../models/DefaultModels.js"
 import type { LoadedModel } from "../models/LoadedModel.js"
-import type { ModelKind } from "../models/ModelConfig.js"
 import { ModelRegistry } from "../models/ModelRegistry.js"
 import { TextTokenizer } from "../tokenizer/TextTokenizer.js"
-import { DEFAULT_MAX_TOKENS, GenerateRequest } from "./GenerateRequest.js"
 import { InvalidRequest } from "./InvalidRequest.js"
 import { canvasField, canvasMaxTokens, prepareCanvas } from "./prepareCanvas.js"
 import type { PreparedGeneration, SamplerChoice } from "./PreparedGeneration.js"
 
-/** Core's parameter names, as the request body spells them. */
-const WIRE_FIELDS: Readonly<Record<string, string>> = { genLength: "maxTokens", promptIds: "prompt" }
-
+/** Core's refusal in the request body's field names. */
 export const fromInvalidParams = (error: InvalidParams): InvalidRequest =>
   error.field === ""
     ? new InvalidRequest({ message: error.message })
-    : new InvalidRequest({ field: WIRE_FIELDS[error.field] ?? error.field, message: error.message })
+    : new InvalidRequest({ field: wireFieldName(error.field), message: error.message })
 
 const withoutNulls = <T extends object>(value: T): { [K in keyof T]: Exclude<T[K], null> } =>
   Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null)) as never
@@ -29,32 +26,6 @@ const decodeRequest = (body: unknown) =>
   )
 
 type WireRequest = Effect.Success<ReturnType<typeof decodeRequest>>
-
-const samplerFor = (request: WireRequest, mode: ModelKind, maxTokens: number): Effect.Effect<SamplerChoice, InvalidRequest> => {
-  const shared = {
-    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-    ...(request.seed === undefined ? {} : { seed: request.seed }),
-  }
-  const sampler: Effect.Effect<SamplerChoice, InvalidParams> = mode === "ar"
-    ? decodeParams(ArParams)({
-      maxTokens,
-      ...shared,
-      ...(request.topK === undefined ? {} : { topK: request.topK }),
-      ...(request.topP === undefined ? {} : { topP: request.topP }),
-    }).pipe(Effect.map((params) => ({ mode: "ar", params })))
-    : decodeParams(DiffusionParams)({
-      genLength: maxTokens,
-      steps: request.steps ?? maxTokens,
-      remasking: request.remasking ?? "low_confidence",
-      ...shared,
-      ...(request.blockLength === undefined ? {} : { blockLength: request.blockLength }),
-      ...(request.cfgScale === undefined ? {} : { cfgScale: request.cfgScale }),
-      ...(request.threshold === undefined ? {} : { threshold: request.threshold }),
-      ...(request.factor === undefined ? {} : { factor: request.factor }),
-      ...(request.cache === undefined ? {} : { cache: request.cache }),
-    }).pipe(Effect.map((params) => ({ mode: "diffusion", params })))
-  return Effect.mapError(sampler, fromInvalidParams)
-}
 
 /** The model the request names, else its mode's default; the mode defaults to the model's kind. */
 const modelFor = (request: WireRequest, models: ModelRegistry["Service"]["models"]): Effect.Effect<LoadedModel, InvalidRequest> => {
@@ -76,9 +47,6 @@ const modelFor = (request: WireRequest, models: ModelRegistry["Service"]["models
   return Effect.succeed(model)
 }
 
-const generatedLength = (sampler: SamplerChoice) =>
-  sampler.mode === "ar" ? sampler.params.maxTokens : sampler.params.genLength
-
 /** An autoregressive model sees only the left: it cannot condition on a suffix or later segments. */
 const leftToRightOnly = (field: string, model: LoadedModel) =>
   new InvalidRequest({
@@ -88,7 +56,8 @@ const leftToRightOnly = (field: string, model: LoadedModel) =>
   })
 
 /**
- * Validates a request body against core's schemas and the worker's limits, then tokenizes the
+ * Decodes a request body once (the wire's schema, then core's `resolveGenerationParams`: the
+ * edge's resolution verified), checks it against the worker's limits, then tokenizes the
  * prompt behind a BOS token (and, for infilling, every text span of the canvas). Everything here
  * runs before a request is queued.
  */
@@ -101,10 +70,10 @@ export const prepareGeneration = (body: unknown, receivedAt: number) =>
     const loaded = yield* modelFor(request, models.models)
     const infillField = canvasField(request)
     if (infillField !== undefined && loaded.kind === "ar") return yield* leftToRightOnly(infillField, loaded)
-    const sampler = yield* samplerFor(request, loaded.kind, yield* canvasMaxTokens(request, DEFAULT_MAX_TOKENS))
+    const maxTokens = yield* canvasMaxTokens(request, DEFAULT_GEN_LENGTH)
+    const sampler: SamplerChoice = yield* resolveGenerationParams(loaded.kind, { ...request, maxTokens }, "ignore").pipe(Effect.mapError(fromInvalidParams))
     const model = loaded.config
 
-    const maxTokens = generatedLength(sampler)
     if (maxTokens > limits.maxTokens) {
       return infillField === "segments"
         ? yield* new InvalidRequest({ field: "segments", message: `the masks of segments add up to ${maxTokens}; at most ${limits.maxTokens} are allowed` })

@@ -43,7 +43,8 @@ const oneParallelRule = Schema.makeFilter<{ readonly threshold?: number; readonl
 /**
  * Parameters of the diffusion sampler. `blockLength` defaults to `genLength` (one block);
  * `threshold` or `factor` switches on Fast-dLLM parallel decoding (the step count becomes dynamic
- * and `steps` then only has to be a valid schedule).
+ * and `steps` then only has to be a valid schedule). The type is branded: only a decoded value
+ * (`decodeParams(DiffusionParams)`, `resolveGenerationParams`) is one, so the samplers trust it as it is.
  */
 export const DiffusionParams = Schema.Struct({
   genLength: IntBetween(1, MAX_GEN_LENGTH),
@@ -57,5 +58,5 @@ export const DiffusionParams = Schema.Struct({
   cache: CacheMode.pipe(withDefault("none")),
   stopAtEos: Schema.Boolean.pipe(withDefault(false)),
   seed: IntBetween(0, MAX_SEED).pipe(withDefault(0)),
-}).check(blockStructure, oneParallelRule)
+}).check(blockStructure, oneParallelRule).pipe(Schema.brand("DiffusionParams"))
 export type DiffusionParams = typeof DiffusionParams.Type

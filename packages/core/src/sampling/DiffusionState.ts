@@ -3,8 +3,7 @@ import type { DenoiserCache } from "../model/CachedDenoiser.js"
 import type { LogitsBatch, TokenBatch } from "../model/Tensors.js"
 import type { TokenIds } from "../model/TokenIds.js"
 import type { Window, WindowPredictions } from "../model/WindowPredictions.js"
-import { DiffusionParams } from "../params/DiffusionParams.js"
-import { decodeParams } from "../params/decodeParams.js"
+import type { DiffusionParams } from "../params/DiffusionParams.js"
 import { InvalidParams } from "../params/InvalidParams.js"
 import { makeRng, type Rng } from "../random/Rng.js"
 import { numTransferTokens } from "../schedule/numTransferTokens.js"
@@ -56,8 +55,8 @@ export interface DiffusionState {
 }
 
 /**
- * Validates the request and lays out the canvas from a template: fixed spans in place, mask tokens
- * at its masked positions, whose number must be `genLength`.
+ * Lays out the canvas from a template: fixed spans in place, mask tokens at its masked positions,
+ * whose number must be `genLength`. The params are decoded already (branded): not checked again.
  */
 export const startTemplateDiffusion = (
   template: CanvasTemplate,
@@ -65,45 +64,43 @@ export const startTemplateDiffusion = (
   ids: TokenIds,
 ): Effect.Effect<DiffusionState, InvalidParams> =>
   Effect.gen(function*() {
-    const valid = yield* decodeParams(DiffusionParams)(params)
     const { canvas, maskedPositions } = yield* layOutTemplate(template, ids)
-    if (maskedPositions.length !== valid.genLength) {
+    if (maskedPositions.length !== params.genLength) {
       return yield* new InvalidParams({
         field: "genLength",
-        message: `genLength (${valid.genLength}) must equal the template's masked positions (${maskedCount(template)})`,
+        message: `genLength (${params.genLength}) must equal the template's masked positions (${maskedCount(template)})`,
       })
     }
-    const blockLength = valid.blockLength ?? valid.genLength
-    const blocks = valid.genLength / blockLength
+    const blockLength = params.blockLength ?? params.genLength
+    const blocks = params.genLength / blockLength
     return {
       plan: {
-        params: valid,
+        params,
         ids,
         forbidden: forbiddenTokensOf(ids),
         maskedPositions,
         blockLength,
         blocks,
-        schedule: numTransferTokens(blockLength, valid.steps / blocks),
+        schedule: numTransferTokens(blockLength, params.steps / blocks),
       },
       canvas,
       block: 0,
       stepInBlock: 0,
       committedPerStep: [],
-      rng: makeRng(valid.seed),
+      rng: makeRng(params.seed),
       finishReason: undefined,
       cache: undefined,
       cachedBlock: -1,
     }
   })
 
-/** Validates the request and lays out the canvas: prompt followed by genLength mask tokens. */
+/** Checks the prompt and lays out the canvas: prompt followed by genLength mask tokens. */
 export const startDiffusion = (
   promptIds: Int32Array,
   params: DiffusionParams,
   ids: TokenIds,
 ): Effect.Effect<DiffusionState, InvalidParams> =>
   Effect.gen(function*() {
-    yield* decodeParams(DiffusionParams)(params)
     yield* validatePrompt(promptIds, ids)
     return yield* startTemplateDiffusion(promptTemplate(promptIds, params.genLength), params, ids)
   })

@@ -2,8 +2,7 @@ import { Effect, Stream } from "effect"
 import { CausalLM, type CausalOutput } from "../model/CausalLM.js"
 import { ModelError } from "../model/ModelError.js"
 import type { TokenIds } from "../model/TokenIds.js"
-import { ArParams } from "../params/ArParams.js"
-import { decodeParams } from "../params/decodeParams.js"
+import type { ArParams } from "../params/ArParams.js"
 import type { InvalidParams } from "../params/InvalidParams.js"
 import { makeRng, type Rng } from "../random/Rng.js"
 import { forbiddenTokensOf } from "./forbiddenTokens.js"
@@ -38,7 +37,6 @@ export const arGenerate = (
   ids: TokenIds,
 ): Stream.Stream<GenerationEvent, InvalidParams | ModelError, CausalLM> =>
   Stream.unwrap(Effect.gen(function*() {
-    const valid = yield* decodeParams(ArParams)(params)
     yield* validatePrompt(promptIds, ids)
     const forbidden = forbiddenTokensOf(ids)
     const callModel = (state: ArState) =>
@@ -46,7 +44,7 @@ export const arGenerate = (
         const last = state.generated[state.generated.length - 1]
         return last === undefined ? lm.prefill(promptIds) : lm.step(last, state.cache)
       }).pipe(Effect.flatMap((output) => expectVocabLogits(output, ids.vocabSize)))
-    const initial: ArState = { generated: [], cache: undefined, nfe: 0, rng: makeRng(valid.seed), finishReason: undefined }
+    const initial: ArState = { generated: [], cache: undefined, nfe: 0, rng: makeRng(params.seed), finishReason: undefined }
     return generationStream(initial, {
       result: ({ generated, nfe, finishReason }) =>
         finishReason === undefined ? undefined : {
@@ -59,11 +57,11 @@ export const arGenerate = (
       step: (state) =>
         Effect.map(callModel(state), ({ logits, cache }) => {
           const rng = state.rng.clone()
-          const token = sampleNextToken(logits, valid, rng, forbidden)
+          const token = sampleNextToken(logits, params, rng, forbidden)
           const generated = [...state.generated, token]
-          const finishReason: FinishReason | undefined = valid.stopAtEos && token === ids.eosId
+          const finishReason: FinishReason | undefined = params.stopAtEos && token === ids.eosId
             ? "eos"
-            : generated.length === valid.maxTokens
+            : generated.length === params.maxTokens
             ? "length"
             : undefined
           const canvas = Int32Array.from([...promptIds, ...generated])

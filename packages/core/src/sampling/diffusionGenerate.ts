@@ -62,8 +62,9 @@ const runDiffusion = (
 /**
  * Masked-diffusion generation (LLaDA's sampler, with Fast-dLLM's threshold/factor decoding and
  * block KV caches): one Frame per denoising step, one model call each, then Done. With
- * `cache: "none"` only `Denoiser.denoise` is called; with `prefix`/`dual` only its `cached` capability. Invalid
- * parameters fail the stream before any model call.
+ * `cache: "none"` only `Denoiser.denoise` is called; with `prefix`/`dual` only its `cached` capability. `params`
+ * are decoded already (the type is branded) and are not checked again; an invalid prompt fails the
+ * stream before any model call.
  */
 export const diffusionGenerate = (
   promptIds: Int32Array,

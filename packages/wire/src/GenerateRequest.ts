@@ -5,9 +5,9 @@ import { Schema } from "effect"
 const optional = <S extends Schema.Top>(schema: S) => Schema.optionalKey(Schema.NullOr(schema))
 
 /**
- * The body of `POST /v1/generate`. Only the shape is checked here; ranges, defaults and the
- * diffusion block structure come from core's `DiffusionParams` / `ArParams`. Fields that do not
- * apply to the chosen mode are ignored.
+ * The body of the worker's `POST /v1/generate`, as the edge forwards it and the CLI sends it. Only
+ * the shape is checked here; defaults, ranges, the diffusion block structure and the refusal of a
+ * parameter of the other mode come from core's `resolveGenerationParams`.
  */
 export const GenerateRequest = Schema.Struct({
   prompt: Schema.String,
@@ -33,7 +33,3 @@ export const GenerateRequest = Schema.Struct({
   segments: optional(TemplateSegments),
 })
 export type GenerateRequest = typeof GenerateRequest.Type
-
-export type GenerationMode = "diffusion" | "ar"
-
-export const DEFAULT_MAX_TOKENS = 64
