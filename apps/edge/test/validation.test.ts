@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { callEdge, createKey, keyHeaders, post } from "./support/edge.js";
+import { callEdge, createKey, keyHeaders, post, recordedFor, uniqueId } from "./support/edge.js";
 
 let key: string;
 beforeAll(async () => {
@@ -86,5 +86,24 @@ describe("validation of POST /v1/generate", () => {
     const { response } = await post("/v1/generate", key, { prompt: "hi", mode: "mystery" });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code: "invalid_parameter", field: "mode" } });
+  });
+});
+
+describe("a bad sampler parameter is refused before anything is reserved or forwarded", () => {
+  it.each([
+    ["/v1/completions", { model: "unmask-ar", prompt: "Hello", max_tokens: 32, top_k: 0 }, "top_k"],
+    ["/v1/completions", { model: "unmask-ar", prompt: "Hello", max_tokens: 32, steps: 4 }, "steps"],
+    ["/v1/completions", { model: "unmask-diffusion", prompt: "Hello", max_tokens: 32, block_length: 5 }, "block_length"],
+    ["/v1/generate", { mode: "diffusion", prompt: "Hello", maxTokens: 32, steps: 33 }, "steps"],
+    ["/v1/generate", { mode: "ar", prompt: "Hello", maxTokens: 2000 }, "maxTokens"],
+  ])("%s %j", async (path, body, field) => {
+    // Room for one request a minute and one reservation of ~34 tokens: the refusal must take neither.
+    const { key: tightKey } = await createKey({ requestsPerMinute: 1, tokensPerMinute: 40 });
+    const requestId = uniqueId();
+    const { response } = await post(path, tightKey, body, {}, requestId);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: "invalid_parameter", field } });
+    expect(await recordedFor(requestId)).toEqual([]);
+    expect((await post("/v1/completions", tightKey, { model: "unmask-ar", prompt: "Hello", max_tokens: 32 })).response.status).toBe(200);
   });
 });
