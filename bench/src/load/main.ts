@@ -22,8 +22,9 @@ import { UNTHROTTLED } from "./unthrottled.js"
 //   2. the edge's added latency: the same request through the edge and signed straight to the worker, interleaved;
 //   3. the worker's batching gain: the same requests one at a time and --concurrency at once, straight to the worker.
 //   --soak instead: 10 minutes of mixed load (soak/soakPlan.ts) with the worker's and the edge's memory sampled every
-//   10 s (the edge's JS heap after GC every 30 s, over wrangler dev's inspector) and every key's books checked; it replaces the report's soak section and keeps the others (and a run
-//   without --soak keeps the last soak section). Not part of npm test.
+//   10 s (the edge's JS heap after GC every 30 s, over wrangler dev's inspector) and every key's books checked;
+//   it replaces the report's soak section and keeps the others (and a run without --soak keeps the last soak
+//   section). Not part of npm test.
 const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },

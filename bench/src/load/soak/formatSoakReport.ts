@@ -23,8 +23,8 @@ const perMinute = (report: SoakReport) => {
 /** The soak's section of bench/results/load.md. */
 export const formatSoakReport = (report: SoakReport): string => {
   const { verdict, memory } = report
-  const trend = (label: string, value: SoakReport["memory"]["worker"], judged: string) =>
-    `| ${label} | ${mb(value.secondMinuteMb)} | ${mb(value.lastMinuteMb)} | ${Number.isFinite(value.ratio) ? `${value.ratio.toFixed(3)}×` : "–"} | ${judged === "" ? yes(value.flat) : judged} |`
+  const trend = (label: string, value: SoakReport["memory"]["worker"], judged = true) =>
+    `| ${label} | ${mb(value.secondMinuteMb)} | ${mb(value.lastMinuteMb)} | ${Number.isFinite(value.ratio) ? `${value.ratio.toFixed(3)}×` : "–"} | ${judged ? yes(value.flat) : "not judged"} |`
   const expected = (value: number | readonly [number, number]) => (typeof value === "number" ? String(value) : `${value[0]} – ${value[1]}`)
   const lines = [
     `## Soak (\`npm run bench:load -- --soak\`): ${report.seconds} s of mixed load`,
@@ -51,10 +51,10 @@ export const formatSoakReport = (report: SoakReport): string => {
     "",
     "| figure | second minute MB | last minute MB | last / second | flat |",
     "|---|---:|---:|---:|---|",
-    trend("gpu-worker resident set (node)", memory.worker, ""),
-    trend("edge isolate's JS heap after GC", memory.edgeHeap, ""),
-    trend("edge resident set (wrangler dev's workerd processes)", memory.edge, "not judged"),
-    trend("of which the edge's runtime (the rest is wrangler's proxy)", memory.edgeRuntime, "not judged"),
+    trend("gpu-worker resident set (node)", memory.worker),
+    trend("edge isolate's JS heap after GC", memory.edgeHeap),
+    trend("edge resident set (wrangler dev's workerd processes)", memory.edge, false),
+    trend("of which the edge's runtime (the rest is wrangler's proxy)", memory.edgeRuntime, false),
     "",
     "| minute | samples | worker MB | edge workerd MB (all) | of which the edge's runtime MB | edge heap MB |",
     "|---:|---:|---:|---:|---:|---:|",

@@ -69,7 +69,7 @@ export const sampleStackMemory = (stackPid: number, atS: number): Omit<MemorySam
 
 /**
  * Samples every `intervalMs` until stopped; the edge's heap (a heap snapshot, about 1 s of the edge's
- * time) on every `heapEvery`-th sample and the last.
+ * time) on every `heap.every`-th sample, the first and the last.
  */
 export const startMemorySampler = (stackPid: number, intervalMs: number, heap?: { readonly probe: EdgeHeapProbe; readonly every: number }) => {
   const started = Date.now()
@@ -88,7 +88,7 @@ export const startMemorySampler = (stackPid: number, intervalMs: number, heap?: 
       clearInterval(timer)
       await inFlight
       await take(true)
-      return samples.sort((a, b) => a.atS - b.atS)
+      return samples
     },
   }
 }
