@@ -3,18 +3,20 @@ import { describe, expect, it } from "vitest"
 import { formatSoakReport } from "../src/load/soak/formatSoakReport.js"
 import type { SoakReport } from "../src/load/soak/runSoak.js"
 import { type MemorySample, sampleStackMemory } from "../src/load/soak/stackMemory.js"
-import { memoryTrend, soakVerdict, type UsageCheck, usageCheckPasses } from "../src/load/soak/soakVerdict.js"
+import { EDGE_HEAP_TOLERANCE, memoryTrend, soakVerdict, type UsageCheck, usageCheckPasses } from "../src/load/soak/soakVerdict.js"
 import { usageOf } from "../src/load/soak/usageTotals.js"
 
-/** Ten minutes of samples every 10 s; `workerAt` gives the worker's MB at a second. */
-const samples = (workerAt: (atS: number) => number, pid: number | undefined = 7): Array<MemorySample> =>
-  Array.from({ length: 61 }, (_, i) => ({ atS: i * 10, workerMb: workerAt(i * 10), edgeMb: 80, workerPid: pid }))
+/** Ten minutes of samples every 10 s, the edge's heap on every third; `workerAt` / `heapAt` give MB at a second. */
+const samples = (workerAt: (atS: number) => number, pid: number | undefined = 7, heapAt: (atS: number) => number = () => 5): Array<MemorySample> =>
+  Array.from({ length: 61 }, (_, i) => ({
+    atS: i * 10, workerMb: workerAt(i * 10), edgeMb: 80, edgeRuntimeMb: 60, edgeHeapMb: i % 3 === 0 ? heapAt(i * 10) : Number.NaN, workerPid: pid,
+  }))
 
 const flatInputs = (overrides: Partial<Parameters<typeof soakVerdict>[0]> = {}) => {
   const memory = samples(() => 300)
   return {
     worker: memoryTrend(memory, (sample) => sample.workerMb, 600),
-    edge: memoryTrend(memory, (sample) => sample.edgeMb, 600),
+    edgeHeap: memoryTrend(memory, (sample) => sample.edgeHeapMb, 600, EDGE_HEAP_TOLERANCE),
     samples: memory,
     statusCounts: { "200": 100, "429": 30 },
     hangs: 0,
@@ -36,6 +38,13 @@ describe("soak memory trend", () => {
     expect(grows(60).flat).toBe(false) // +13 %
   })
 
+  it("leaves out the samples without the figure (the edge's heap is read every 30 s)", () => {
+    const heap = memoryTrend(samples(() => 300, 7, (atS) => 5 + atS / 100), (sample) => sample.edgeHeapMb, 600, EDGE_HEAP_TOLERANCE)
+    expect(heap.secondMinuteMb).toBeCloseTo(5.75) // the samples at 60 and 90 s
+    expect(heap.lastMinuteMb).toBeCloseTo(10.7) // 540, 570 and 600 s
+    expect(heap.flat).toBe(false)
+  })
+
   it("is not flat without samples", () => {
     expect(memoryTrend([], (sample) => sample.workerMb, 600).flat).toBe(false)
   })
@@ -52,6 +61,8 @@ describe("soak verdict", () => {
     ["another failure", { otherFailures: 2 }, "noOtherFailures"],
     ["books one NFE short", { usage: [{ key: "main", quantity: "nfe", expected: 800, recorded: 799 }] }, "usageMatches"],
     ["no books at all", { usage: [] }, "usageMatches"],
+    ["an edge heap that grows", { edgeHeap: memoryTrend(samples(() => 300, 7, (atS) => 5 + atS / 200), (sample) => sample.edgeHeapMb, 600, EDGE_HEAP_TOLERANCE) }, "edgeMemoryFlat"],
+    ["an edge heap never measured", { edgeHeap: memoryTrend(samples(() => 300, 7, () => Number.NaN), (sample) => sample.edgeHeapMb, 600) }, "edgeMemoryFlat"],
     ["a worker restart", { samples: [...samples(() => 300, 7), ...samples(() => 300, 8)] }, "workerNeverRestarted"],
   ] as const)("fails on %s", (_label, overrides, check) => {
     const verdict = soakVerdict(flatInputs(overrides as Partial<Parameters<typeof soakVerdict>[0]>))
@@ -87,6 +98,7 @@ describe("stack memory", () => {
       expect(sample.workerPid).toBe(child.pid)
       expect(sample.workerMb).toBeGreaterThan(5)
       expect(sample.edgeMb).toBeNaN() // no workerd under this process
+      expect(sample.edgeRuntimeMb).toBeNaN()
     } finally {
       child.kill()
     }
@@ -105,7 +117,13 @@ describe("soak report", () => {
     const report: SoakReport = {
       startedAt: "2026-12-02T18:00:00.000Z", seconds: 600, stack: "started by bench:load", lanes: [lane],
       rateLimited: { name: "over its limit", sent: 600, statusCounts: { "200": 200, "429": 400 }, hangs: 0, networkErrors: 0 },
-      memory: { samples: memory, worker: memoryTrend(memory, (s) => s.workerMb, 600), edge: memoryTrend(memory, (s) => s.edgeMb, 600) },
+      memory: {
+        samples: memory,
+        worker: memoryTrend(memory, (s) => s.workerMb, 600),
+        edge: memoryTrend(memory, (s) => s.edgeMb, 600),
+        edgeRuntime: memoryTrend(memory, (s) => s.edgeRuntimeMb, 600),
+        edgeHeap: memoryTrend(memory, (s) => s.edgeHeapMb, 600, EDGE_HEAP_TOLERANCE),
+      },
       recorded: { main: { requests: 590, promptTokens: 7670, completionTokens: 18880, nfe: 4720 }, cancel: { requests: 0, promptTokens: 0, completionTokens: 0, nfe: 5 }, limited: { requests: 200, promptTokens: 0, completionTokens: 0, nfe: 1600 } },
       usage,
       workerMetrics: { requestsByStatus: { "200": 790, "499": 1 }, nfe: 6330 },
@@ -115,8 +133,10 @@ describe("soak report", () => {
     expect(markdown).toContain("**Pass**")
     expect(markdown).toContain("| diffusion, streamed | main | 590 | 200: 590 | – | 0 | 210 / 380 |")
     expect(markdown).toContain("| over its limit (autocannon) | limited | 600 | 200: 200, 429: 400 | – | 0 | – |")
-    expect(markdown).toContain("| gpu-worker (node) | 300.0 | 300.0 | 1.000× | yes |")
-    expect(markdown.match(/^\| \d+ \| \d+ \| 300\.0 \| 80\.0 \|$/gm)).toHaveLength(10)
+    expect(markdown).toContain("| gpu-worker resident set (node) | 300.0 | 300.0 | 1.000× | yes |")
+    expect(markdown).toContain("| edge isolate's JS heap after GC | 5.0 | 5.0 | 1.000× | yes |")
+    expect(markdown).toContain("| edge resident set (wrangler dev's workerd processes) | 80.0 | 80.0 | 1.000× | not judged |")
+    expect(markdown.match(/^\| \d+ \| \d+ \| 300\.0 \| 80\.0 \| 60\.0 \| 5\.0 \|$/gm)).toHaveLength(10)
     expect(markdown).toContain("| cancel | nfe | 3 – 32 | 5 | yes |")
     expect(markdown).toContain("## Soak (`npm run bench:load -- --soak`): 600 s of mixed load")
     expect(markdown).toContain("6330, against 6320 recorded by the edge for main and limited")

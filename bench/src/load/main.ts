@@ -9,11 +9,12 @@ import { readLoadContract } from "./LoadContract.js"
 import { createKey, runConcurrently, timeRequest } from "./requestTiming.js"
 import { runScenario, type ScenarioResult } from "./runScenario.js"
 import { scaleScenario } from "./scaleScenario.js"
+import { DEFAULT_EDGE_INSPECTOR_URL } from "./soak/edgeHeapProbe.js"
 import { runSoak } from "./soak/runSoak.js"
 import { discoverStack, processAlive, readStackFile, type StackTarget, startStack } from "./stack.js"
 import { UNTHROTTLED } from "./unthrottled.js"
 
-// npm run bench:load [-- --quick] [-- --scenarios steady,ramp] [-- --no-start] [-- --out results/load.json] [-- --soak [--soak-minutes 10]]
+// npm run bench:load [-- --quick] [-- --scenarios steady,ramp] [-- --no-start] [-- --out results/load.json] [-- --soak [--soak-minutes 10] [--edge-inspector ws://127.0.0.1:9229/ws]]
 //   Drives the HTTP stack: BASE_URL (+ UNMASK_API_KEY, WORKER_URL, EDGE_SHARED_SECRET, UNMASK_ADMIN_SECRET),
 //   else the running `npm start` (.unmask/stack.json with a live pid), else starts `node scripts/start.mjs`
 //   itself and stops its process group at the end (--no-start: fail instead).
@@ -21,8 +22,9 @@ import { UNTHROTTLED } from "./unthrottled.js"
 //   2. the edge's added latency: the same request through the edge and signed straight to the worker, interleaved;
 //   3. the worker's batching gain: the same requests one at a time and --concurrency at once, straight to the worker.
 //   --soak instead: 10 minutes of mixed load (soak/soakPlan.ts) with the worker's and the edge's memory sampled every
-//   10 s and every key's books checked; it replaces the report's soak section and keeps the others (and a run
-//   without --soak keeps the last soak section). Not part of npm test.
+//   10 s (the edge's JS heap after GC every 30 s, over wrangler dev's inspector) and every key's books checked;
+//   it replaces the report's soak section and keeps the others (and a run without --soak keeps the last soak
+//   section). Not part of npm test.
 const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     markdown: { type: "string", default: resolve(resultsDir, "load.md") },
     soak: { type: "boolean", default: false },
     "soak-minutes": { type: "string", default: "10" },
+    "edge-inspector": { type: "string", default: DEFAULT_EDGE_INSPECTOR_URL },
   },
 })
 const soakSeconds = Math.round(Number(values["soak-minutes"]) * 60)
@@ -97,7 +100,7 @@ const startedAt = new Date()
 if (values.soak) {
   try {
     if (stack.adminSecret === undefined) throw new Error("--soak creates its own keys: it needs the admin secret (npm start's stack, or UNMASK_ADMIN_SECRET)")
-    const soak = await runSoak({ ...stack, adminSecret: stack.adminSecret, stackPid: stack.pid }, soakSeconds, log)
+    const soak = await runSoak({ ...stack, adminSecret: stack.adminSecret, stackPid: stack.pid, edgeInspectorUrl: values["edge-inspector"] }, soakSeconds, log)
     const base: LoadReport = previous ?? { startedAt: startedAt.toISOString(), seconds: 0, stack: stack.source, durationScale: 1, request: contract.request, edge: [] }
     writeReport({ ...base, soak })
     if (!soak.verdict.passed) process.exitCode = 1

@@ -2,9 +2,10 @@ import { createKey } from "../requestTiming.js"
 import { UNTHROTTLED } from "../unthrottled.js"
 import { runRateLimitedLane, type RateLimitedResult } from "./runRateLimitedLane.js"
 import { type LaneResult, runSoakLane } from "./runSoakLane.js"
-import { HANG_AFTER_MS, MEMORY_SAMPLE_INTERVAL_MS, RATE_LIMITED_LANE, SOAK_LANES, type SoakKey } from "./soakPlan.js"
+import { connectEdgeHeapProbe } from "./edgeHeapProbe.js"
+import { EDGE_HEAP_EVERY, HANG_AFTER_MS, MEMORY_SAMPLE_INTERVAL_MS, RATE_LIMITED_LANE, SOAK_LANES, type SoakKey } from "./soakPlan.js"
 import { type MemorySample, startMemorySampler } from "./stackMemory.js"
-import { memoryTrend, type MemoryTrend, type SoakVerdict, soakVerdict, type UsageCheck } from "./soakVerdict.js"
+import { EDGE_HEAP_TOLERANCE, memoryTrend, type MemoryTrend, type SoakVerdict, soakVerdict, type UsageCheck } from "./soakVerdict.js"
 import { addUsage, NO_USAGE, type UsageTotals } from "./usageTotals.js"
 
 export interface SoakTarget {
@@ -13,6 +14,8 @@ export interface SoakTarget {
   readonly workerUrl: string | undefined
   /** npm start's pid, whose process tree holds the worker and workerd; undefined: no memory samples. */
   readonly stackPid: number | undefined
+  /** wrangler dev's inspector of the edge's isolate (Chrome DevTools Protocol), for its heap. */
+  readonly edgeInspectorUrl: string
   readonly source: string
 }
 
@@ -22,7 +25,13 @@ export interface SoakReport {
   readonly stack: string
   readonly lanes: ReadonlyArray<LaneResult>
   readonly rateLimited: RateLimitedResult
-  readonly memory: { readonly samples: ReadonlyArray<MemorySample>; readonly worker: MemoryTrend; readonly edge: MemoryTrend }
+  readonly memory: {
+    readonly samples: ReadonlyArray<MemorySample>
+    readonly worker: MemoryTrend
+    readonly edge: MemoryTrend
+    readonly edgeRuntime: MemoryTrend
+    readonly edgeHeap: MemoryTrend
+  }
   /** The edge's books (GET /admin/keys/:id/usage, total) per key. */
   readonly recorded: Readonly<Record<SoakKey, UsageTotals & { readonly requests: number }>>
   readonly usage: ReadonlyArray<UsageCheck>
@@ -79,7 +88,13 @@ export const runSoak = async (target: SoakTarget, seconds: number, log: (line: s
   }
   const metricsBefore = await scrape(target.workerUrl)
   const startedAt = new Date()
-  const sampler = target.stackPid === undefined ? undefined : startMemorySampler(target.stackPid, MEMORY_SAMPLE_INTERVAL_MS)
+  const heapProbe = await connectEdgeHeapProbe(target.edgeInspectorUrl).catch((error: Error) => {
+    log(`soak: no heap probe at ${target.edgeInspectorUrl} (${error.message}): the edge's heap is not measured and the soak fails`)
+    return undefined
+  })
+  const sampler = target.stackPid === undefined
+    ? undefined
+    : startMemorySampler(target.stackPid, MEMORY_SAMPLE_INTERVAL_MS, heapProbe === undefined ? undefined : { probe: heapProbe, every: EDGE_HEAP_EVERY })
   const deadline = Date.now() + seconds * 1000
   log(`soak: ${SOAK_LANES.length + 1} lanes for ${seconds} s against ${target.edgeUrl}${sampler === undefined ? " (no stack pid: memory not sampled)" : ""}`)
   const progress = setInterval(() => log(`soak: ${Math.round((deadline - Date.now()) / 1000)} s to go`), 60_000)
@@ -88,7 +103,8 @@ export const runSoak = async (target: SoakTarget, seconds: number, log: (line: s
     ...SOAK_LANES.map((lane, i) => runSoakLane(lane, target.edgeUrl, keys[lane.key].key, deadline, HANG_AFTER_MS, 100_000 * (i + 1))),
   ])
   clearInterval(progress)
-  const samples = sampler?.stop() ?? []
+  const samples = (await sampler?.stop()) ?? []
+  heapProbe?.close()
   const elapsedS = (Date.now() - startedAt.getTime()) / 1000
   await sleep(SETTLE_MS)
   const metricsAfter = await scrape(target.workerUrl)
@@ -129,6 +145,8 @@ export const runSoak = async (target: SoakTarget, seconds: number, log: (line: s
     samples,
     worker: memoryTrend(samples, (sample) => sample.workerMb, elapsedS),
     edge: memoryTrend(samples, (sample) => sample.edgeMb, elapsedS),
+    edgeRuntime: memoryTrend(samples, (sample) => sample.edgeRuntimeMb, elapsedS),
+    edgeHeap: memoryTrend(samples, (sample) => sample.edgeHeapMb, elapsedS, EDGE_HEAP_TOLERANCE),
   }
   const workerMetrics = metricsBefore === undefined || metricsAfter === undefined ? undefined : {
     requestsByStatus: countsBetween(sumSeries(metricsBefore, "unmask_requests_total", "status"), sumSeries(metricsAfter, "unmask_requests_total", "status")),
@@ -144,6 +162,6 @@ export const runSoak = async (target: SoakTarget, seconds: number, log: (line: s
     recorded,
     usage,
     ...(workerMetrics === undefined ? {} : { workerMetrics }),
-    verdict: soakVerdict({ worker: memory.worker, edge: memory.edge, samples, statusCounts, hangs, otherFailures, usage }),
+    verdict: soakVerdict({ worker: memory.worker, edgeHeap: memory.edgeHeap, samples, statusCounts, hangs, otherFailures, usage }),
   }
 }

@@ -67,3 +67,5 @@ export const RATE_LIMITED_LANE = {
 export const HANG_AFTER_MS = 60_000
 /** How often the worker's and the edge's memory is sampled. */
 export const MEMORY_SAMPLE_INTERVAL_MS = 10_000
+/** The edge's heap on every third sample: every 30 s. */
+export const EDGE_HEAP_EVERY = 3

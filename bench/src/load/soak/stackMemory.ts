@@ -1,3 +1,4 @@
+import type { EdgeHeapProbe } from "./edgeHeapProbe.js"
 import { readdirSync, readFileSync } from "node:fs"
 
 /** A process of the stack and its resident memory (/proc/<pid>/status VmRSS). */
@@ -44,11 +45,15 @@ export interface MemorySample {
   readonly workerMb: number
   /** The edge: wrangler dev's workerd processes, together. */
   readonly edgeMb: number
+  /** Of those, the one that runs the edge's code (the one with the inspector); the other is wrangler's proxy. */
+  readonly edgeRuntimeMb: number
+  /** The edge isolate's JS heap after a full GC; NaN on the samples that did not read it. */
+  readonly edgeHeapMb: number
   readonly workerPid: number | undefined
 }
 
 /** The worker's and the edge's resident memory now, among the processes under `npm start`'s pid. */
-export const sampleStackMemory = (stackPid: number, atS: number): MemorySample => {
+export const sampleStackMemory = (stackPid: number, atS: number): Omit<MemorySample, "edgeHeapMb"> => {
   const processes = descendantsOf(stackPid)
   const worker = processes.find((process) => process.commandLine.includes("apps/gpu-worker/dist/main.js"))
   const workerd = processes.filter((process) => /(^|\/)workerd /.test(process.commandLine))
@@ -57,19 +62,32 @@ export const sampleStackMemory = (stackPid: number, atS: number): MemorySample =
     atS,
     workerMb: mb(worker?.rssKb ?? Number.NaN),
     edgeMb: workerd.length === 0 ? Number.NaN : mb(workerd.reduce((sum, process) => sum + process.rssKb, 0)),
+    edgeRuntimeMb: mb(workerd.find((process) => process.commandLine.includes("--inspector-addr"))?.rssKb ?? Number.NaN),
     workerPid: worker?.pid,
   }
 }
 
-/** Samples every `intervalMs` until stopped; resolves with the samples. */
-export const startMemorySampler = (stackPid: number, intervalMs: number) => {
+/**
+ * Samples every `intervalMs` until stopped; the edge's heap (a heap snapshot, about 1 s of the edge's
+ * time) on every `heap.every`-th sample, the first and the last.
+ */
+export const startMemorySampler = (stackPid: number, intervalMs: number, heap?: { readonly probe: EdgeHeapProbe; readonly every: number }) => {
   const started = Date.now()
-  const samples: Array<MemorySample> = [sampleStackMemory(stackPid, 0)]
-  const timer = setInterval(() => samples.push(sampleStackMemory(stackPid, (Date.now() - started) / 1000)), intervalMs)
+  const samples: Array<MemorySample> = []
+  const take = async (withHeap: boolean) => {
+    const rss = sampleStackMemory(stackPid, (Date.now() - started) / 1000)
+    const edgeHeapMb = withHeap && heap !== undefined ? await heap.probe.usedMbAfterGc() : Number.NaN
+    samples.push({ ...rss, edgeHeapMb })
+  }
+  let inFlight = take(true)
+  const timer = setInterval(() => {
+    inFlight = inFlight.then(() => take(heap !== undefined && samples.length % heap.every === 0))
+  }, intervalMs)
   return {
-    stop: (): ReadonlyArray<MemorySample> => {
+    stop: async (): Promise<ReadonlyArray<MemorySample>> => {
       clearInterval(timer)
-      samples.push(sampleStackMemory(stackPid, (Date.now() - started) / 1000))
+      await inFlight
+      await take(true)
       return samples
     },
   }
