@@ -11,6 +11,7 @@ export const ErrorCode = Schema.Literals([
   "unknown_model",
   "unsupported_for_model",
   "body_too_large",
+  "not_found",
   "internal_error",
   // The edge
   "invalid_api_key",
@@ -25,7 +26,6 @@ export const ErrorCode = Schema.Literals([
   "quota_exceeded",
   "too_many_concurrent_requests",
   "key_not_found",
-  "not_found",
   "upstream_unavailable",
   "upstream_busy",
   "upstream_timeout",
@@ -37,5 +37,7 @@ export const ErrorCode = Schema.Literals([
   "replay_memory_full",
   "queue_full",
   "model_error",
+  "draining",
+  "forbidden",
 ])
 export type ErrorCode = typeof ErrorCode.Type
