@@ -1,14 +1,12 @@
-import type { GenerateResponse, StepEvent } from "@unmask/gpu-worker"
-import { signRequest } from "@unmask/wire"
-import { CliError, workerErrorBody, workerRefusal } from "./errors.js"
+import { decodeErrorBody, type GenerateResponse, readServerSentEvents, signRequest, type StepFrame } from "@unmask/wire"
+import { CliError, workerRefusal } from "./errors.js"
 import { ExitCode } from "./exitCodes.js"
 import type { GenerateBody } from "./request.js"
-import { readServerSentEvents } from "./sse.js"
 
-export type { GenerateResponse, StepEvent }
+export type { GenerateResponse, StepFrame }
 
 export type WorkerEvent =
-  | { readonly _tag: "Step"; readonly step: StepEvent }
+  | { readonly _tag: "Step"; readonly step: StepFrame }
   | { readonly _tag: "Done"; readonly response: GenerateResponse }
 
 export interface Endpoint {
@@ -87,10 +85,10 @@ export async function* streamGeneration(
     } catch {
       parsed = undefined
     }
-    const error = workerErrorBody(parsed)
+    const error = decodeErrorBody(parsed)
     throw error === undefined
       ? new CliError(`the worker answered ${response.status}: ${answer.slice(0, 200) || response.statusText}`, ExitCode.worker)
-      : workerRefusal(response.status, error)
+      : workerRefusal(response.status, error.error)
   }
   if (response.body === null) throw new CliError("the worker sent an empty answer", ExitCode.failure)
   const contentType = response.headers.get("content-type") ?? ""
@@ -98,13 +96,13 @@ export async function* streamGeneration(
     throw new CliError(`the worker answered ${contentType || "without a content type"}, not an event stream`, ExitCode.failure)
   }
   for await (const event of readServerSentEvents(response.body)) {
-    if (event.event === "step") yield { _tag: "Step", step: parseJson(event.data, "a step") as StepEvent }
+    if (event.event === "step") yield { _tag: "Step", step: parseJson(event.data, "a step") as StepFrame }
     else if (event.event === "done") {
       yield { _tag: "Done", response: parseJson(event.data, "a result") as GenerateResponse }
       return
     } else if (event.event === "error") {
-      const error = workerErrorBody(parseJson(event.data, "an error"))
-      throw error === undefined ? new CliError(`the worker failed: ${event.data}`, ExitCode.worker) : workerRefusal(undefined, error)
+      const error = decodeErrorBody(parseJson(event.data, "an error"))
+      throw error === undefined ? new CliError(`the worker failed: ${event.data}`, ExitCode.worker) : workerRefusal(undefined, error.error)
     }
   }
   throw new CliError("the worker closed the stream before the result", ExitCode.failure)
