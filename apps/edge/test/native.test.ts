@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { StepFrame, WorkerGenerateResponse } from "../src/forward/worker-contract.js";
+import type { GenerateResponse, StepFrame } from "@unmask/wire";
 import { countTokens } from "../src/tokens/tokenizer.js";
 import { createKey, env, post, readEvents, recordedFor, uniqueId } from "./support/edge.js";
 
@@ -26,7 +26,7 @@ describe("POST /v1/generate (native)", () => {
     expect(steps[0]!.tokens).toHaveLength(32);
     const last = events.at(-1)!;
     expect(last.event).toBe("done");
-    expect((JSON.parse(last.data) as WorkerGenerateResponse).text).toBe(steps.at(-1)!.text);
+    expect((JSON.parse(last.data) as GenerateResponse).text).toBe(steps.at(-1)!.text);
   });
 
   it("fills the edge's diffusion defaults: one token per step, low-confidence remasking", async () => {

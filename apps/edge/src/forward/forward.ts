@@ -1,10 +1,10 @@
-import { signRequest } from "@unmask/wire";
+import { REQUEST_ID_HEADER, signRequest } from "@unmask/wire";
 import type { Config } from "../config.js";
 import { ApiError } from "../errors.js";
 import { attemptOrigin } from "./origin-attempt.js";
 import { originHealth } from "./origin-health.js";
 import type { UpstreamCall } from "./upstream-call.js";
-import { REQUEST_ID_HEADER, type WorkerGenerateRequest } from "./worker-contract.js";
+import type { WorkerGenerateRequest } from "./worker-contract.js";
 
 const GENERATE_PATH = "v1/generate";
 

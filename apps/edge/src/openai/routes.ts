@@ -1,9 +1,9 @@
+import { EVENT_STREAM_HEADERS } from "@unmask/wire";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Model } from "../config.js";
 import { ApiError } from "../errors.js";
 import { relayWorkerEvents } from "../forward/event-relay.js";
-import { EVENT_STREAM_HEADERS } from "../forward/server-sent-events.js";
 import type { WorkerGenerateRequest } from "../forward/worker-contract.js";
 import { DEFAULT_MAX_TOKENS } from "../generation/sampler-params.js";
 import { checkInfillCanvas } from "../generation/infill-canvas.js";

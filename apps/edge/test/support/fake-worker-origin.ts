@@ -77,7 +77,7 @@ const generate = async (request: IncomingMessage, response: ServerResponse, body
   const prompt = String(body.prompt);
   const maxTokens = Number(body.maxTokens);
   if (prompt.includes("[[reject]]")) {
-    return json(response, 400, { error: { code: "invalid_params", message: "blockLength (5) must divide maxTokens", field: "blockLength" } });
+    return json(response, 400, { error: { code: "invalid_parameter", message: "blockLength (5) must divide maxTokens", field: "blockLength" } });
   }
   const answer = encode(ANSWER);
   const { final, frames } = body.mode === "ar" ? arFrames(answer, maxTokens) : diffusionFrames(answer, maxTokens);
