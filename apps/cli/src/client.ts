@@ -1,4 +1,12 @@
-import { decodeErrorBody, type GenerateResponse, readServerSentEvents, signRequest, type StepFrame } from "@unmask/wire"
+import {
+  decodeErrorBody,
+  decodeWorkerEvent,
+  type GenerateResponse,
+  readServerSentEvents,
+  type ServerSentEvent,
+  signRequest,
+  type StepFrame,
+} from "@unmask/wire"
 import { CliError, workerRefusal } from "./errors.js"
 import { ExitCode } from "./exitCodes.js"
 import type { GenerateBody } from "./request.js"
@@ -44,11 +52,12 @@ export const probeWorker = async (url: string, timeoutMs = 3000): Promise<void> 
   }
 }
 
-const parseJson = (text: string, what: string): unknown => {
+/** One event checked against @unmask/wire's contract; undefined for an event name outside it. */
+const decodeEvent = ({ event, data }: ServerSentEvent) => {
   try {
-    return JSON.parse(text)
+    return decodeWorkerEvent(event, data)
   } catch {
-    throw new CliError(`the worker sent ${what} that is not JSON: ${text.slice(0, 200)}`, ExitCode.failure)
+    throw new CliError(`the worker sent a ${event} event that breaks the contract: ${data.slice(0, 200)}`, ExitCode.failure)
   }
 }
 
@@ -95,15 +104,13 @@ export async function* streamGeneration(
   if (!contentType.startsWith("text/event-stream")) {
     throw new CliError(`the worker answered ${contentType || "without a content type"}, not an event stream`, ExitCode.failure)
   }
-  for await (const event of readServerSentEvents(response.body)) {
-    if (event.event === "step") yield { _tag: "Step", step: parseJson(event.data, "a step") as StepFrame }
-    else if (event.event === "done") {
-      yield { _tag: "Done", response: parseJson(event.data, "a result") as GenerateResponse }
+  for await (const sent of readServerSentEvents(response.body)) {
+    const received = decodeEvent(sent)
+    if (received?.event === "step") yield { _tag: "Step", step: received.data }
+    else if (received?.event === "done") {
+      yield { _tag: "Done", response: received.data }
       return
-    } else if (event.event === "error") {
-      const error = decodeErrorBody(parseJson(event.data, "an error"))
-      throw error === undefined ? new CliError(`the worker failed: ${event.data}`, ExitCode.worker) : workerRefusal(undefined, error.error)
-    }
+    } else if (received?.event === "error") throw workerRefusal(undefined, received.data.error)
   }
   throw new CliError("the worker closed the stream before the result", ExitCode.failure)
 }

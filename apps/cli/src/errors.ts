@@ -1,4 +1,4 @@
-import type { ErrorBody } from "@unmask/wire"
+import type { ErrorBody, ErrorCode } from "@unmask/wire"
 import { ExitCode } from "./exitCodes.js"
 
 /** A failure with a message for the user and the exit status it ends the process with. */
@@ -16,7 +16,7 @@ export class UsageError extends CliError {
   }
 }
 
-const HINTS: Readonly<Record<string, string>> = {
+const HINTS: Readonly<Partial<Record<ErrorCode, string>>> = {
   bad_signature:
     "the worker checks edge signatures: pass --secret (or set EDGE_SHARED_SECRET) with its EDGE_SHARED_SECRET, or start it with ALLOW_UNSIGNED=1",
   queue_full: "the worker is busy; try again in a moment",

@@ -1,14 +1,14 @@
-import { Schema } from "effect"
+import { Option, Schema } from "effect"
+import { ErrorCode } from "./ErrorCode.js"
 
 /**
  * The one error body of the edge and the worker: `{ error: { code, message, type?, field? } }`.
- * `code` stays a string when read, so that a client still shows a code it does not know yet;
- * servers write an `ErrorCode`. `type` is OpenAI's error type (the edge sets it), `field` names
- * the offending request field when there is one.
+ * `type` is OpenAI's error type (the edge sets it), `field` names the offending request field
+ * when there is one.
  */
 export const ErrorBody = Schema.Struct({
   error: Schema.Struct({
-    code: Schema.String,
+    code: ErrorCode,
     message: Schema.String,
     type: Schema.optionalKey(Schema.String),
     field: Schema.optionalKey(Schema.String),
@@ -18,8 +18,5 @@ export type ErrorBody = typeof ErrorBody.Type
 
 const decodeOption = Schema.decodeUnknownOption(ErrorBody)
 
-/** Reads an error body out of a parsed answer; undefined when it is not that shape. */
-export const decodeErrorBody = (value: unknown): ErrorBody | undefined => {
-  const decoded = decodeOption(value)
-  return decoded._tag === "Some" ? decoded.value : undefined
-}
+/** Reads an error body out of a parsed answer; undefined when it is not that shape or its code is not in the list. */
+export const decodeErrorBody = (value: unknown): ErrorBody | undefined => Option.getOrUndefined(decodeOption(value))

@@ -34,11 +34,11 @@ describe("the error body", () => {
   it("reads code, message and the optional type and field", () => {
     const body = { error: { code: "invalid_parameter", message: "too long", type: "invalid_request_error", field: "maxTokens" } }
     expect(decodeErrorBody(body)).toEqual(body)
-    expect(decodeErrorBody({ error: { code: "new_code", message: "m" } })).toEqual({ error: { code: "new_code", message: "m" } })
+    expect(decodeErrorBody({ error: { code: "queue_full", message: "m" } })).toEqual({ error: { code: "queue_full", message: "m" } })
   })
 
   it("is undefined for anything else", () => {
-    for (const value of [null, "x", {}, { error: null }, { error: { code: 1, message: "m" } }, { error: { code: "c" } }]) {
+    for (const value of [null, "x", {}, { error: null }, { error: { code: 1, message: "m" } }, { error: { code: "invalid_parameter" } }, { error: { code: "invalid_params", message: "m" } }]) {
       expect(decodeErrorBody(value)).toBeUndefined()
     }
   })

@@ -1,3 +1,4 @@
+import { ErrorCode } from "@unmask/wire"
 import { Schema } from "effect"
 
 /**
@@ -5,7 +6,7 @@ import { Schema } from "effect"
  * `code` replaces the generic `invalid_parameter` where a client should tell the case apart.
  */
 export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", {
-  code: Schema.optionalKey(Schema.Literals(["unknown_model", "unsupported_for_model"])),
+  code: Schema.optionalKey(ErrorCode.pick(["unknown_model", "unsupported_for_model"])),
   field: Schema.optionalKey(Schema.String),
   message: Schema.String,
 }) {}

@@ -4,7 +4,7 @@ import type { InvalidRequest } from "../generation/InvalidRequest.js"
 import type { QueueFull } from "../scheduler/QueueFull.js"
 
 export interface ApiError {
-  readonly status: 400 | 401 | 404 | 413 | 500 | 503
+  readonly status: 400 | 401 | 403 | 404 | 413 | 500 | 503
   /** @unmask/wire's error body, shared with the edge. */
   readonly body: ErrorBody
   readonly headers?: Readonly<Record<string, string>>

@@ -1,5 +1,4 @@
 import { getConnInfo } from "@hono/node-server/conninfo"
-import type { ErrorBody } from "@unmask/wire"
 import type { Context, Hono, Next } from "hono"
 import type { AddressRange } from "../config/AddressRange.js"
 import type { WorkerMetrics } from "../metrics/WorkerMetrics.js"
@@ -32,10 +31,8 @@ export const registerProbeRoutes = (
   const isAllowedPeer = peerFilter(probeAllowFrom)
   const privateProbe = async (c: Context, next: Next) => {
     if (isAllowedPeer(getConnInfo(c).remote.address)) return next()
-    const body: ErrorBody = {
-      error: { code: "forbidden", message: `${c.req.path} answers only to the addresses in PROBE_ALLOW_FROM (default: loopback)` },
-    }
-    return c.json(body, 403)
+    const { status, body } = apiError(403, "forbidden", `${c.req.path} answers only to the addresses in PROBE_ALLOW_FROM (default: loopback)`)
+    return c.json(body, status)
   }
   app.use("/readyz", privateProbe)
   app.use("/metrics", privateProbe)
