@@ -18,7 +18,8 @@ const chunksOf = (body: Body): { next(): Promise<IteratorResult<Uint8Array>>; cl
 /**
  * Parses a `text/event-stream` body into events as the HTML living standard describes: lines end
  * with CRLF, LF or CR (anywhere across chunks), `:` starts a comment, an event ends with a blank
- * line, a partial last event is dropped. Stopping early cancels the body.
+ * line, an event without a name (or with an empty one) is a `message`, `id` and `retry` are
+ * ignored, a partial last event is dropped. Stopping early cancels the body.
  */
 export async function* readServerSentEvents(body: Body): AsyncGenerator<ServerSentEvent> {
   const chunks = chunksOf(body)
@@ -37,7 +38,7 @@ export async function* readServerSentEvents(body: Body): AsyncGenerator<ServerSe
         const line = buffer.slice(0, newline)
         buffer = buffer.slice(newline + (buffer.startsWith("\r\n", newline) ? 2 : 1))
         if (line === "") {
-          if (data.length > 0) yield { event, data: data.join("\n") }
+          if (data.length > 0) yield { event: event === "" ? "message" : event, data: data.join("\n") }
           event = "message"
           data = []
           continue

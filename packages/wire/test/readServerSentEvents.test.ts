@@ -49,6 +49,13 @@ describe("readServerSentEvents", () => {
     expect(await collect(iterableOf(oneByteChunks))).toEqual(expected)
   })
 
+  it("names an event with an empty name a message, and dispatches an empty data line", async () => {
+    expect(await collect(streamOf(["event:\ndata\n\nevent: x\ndata:\n\n"]))).toEqual([
+      { event: "message", data: "" },
+      { event: "x", data: "" },
+    ])
+  })
+
   it("ends an event on a blank line made of a CR that ends the body", async () => {
     expect(await collect(streamOf(["data: x\r", "\r"]))).toEqual([{ event: "message", data: "x" }])
   })
