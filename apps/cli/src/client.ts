@@ -1,6 +1,7 @@
 import {
   decodeErrorBody,
   decodeWorkerEvent,
+  EVENT_STREAM_TYPE,
   type GenerateResponse,
   readServerSentEvents,
   type ServerSentEvent,
@@ -74,7 +75,7 @@ export async function* streamGeneration(
 ): AsyncGenerator<WorkerEvent> {
   const url = `${endpoint.url}/v1/generate`
   const text = JSON.stringify(body)
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream" }
+  const headers: Record<string, string> = { "content-type": "application/json", accept: EVENT_STREAM_TYPE }
   if (endpoint.secret !== undefined) {
     Object.assign(headers, await signRequest(endpoint.secret, { method: "POST", url, body: text }))
   }
@@ -101,7 +102,7 @@ export async function* streamGeneration(
   }
   if (response.body === null) throw new CliError("the worker sent an empty answer", ExitCode.failure)
   const contentType = response.headers.get("content-type") ?? ""
-  if (!contentType.startsWith("text/event-stream")) {
+  if (!contentType.startsWith(EVENT_STREAM_TYPE)) {
     throw new CliError(`the worker answered ${contentType || "without a content type"}, not an event stream`, ExitCode.failure)
   }
   for await (const sent of readServerSentEvents(response.body)) {

@@ -3,7 +3,7 @@
 // header, so the stream is read with fetch and @unmask/wire's SSE parser; wire's GPT-2 byte table
 // decodes the tokenizer's pieces. Both come from ./vendor/wire.js, which wrangler bundles from
 // packages/wire before it serves this folder (apps/edge/scripts/bundle-wire.mjs).
-import { BYTE_OF_CHAR, readServerSentEvents } from "./vendor/wire.js";
+import { BYTE_OF_CHAR, EVENT_STREAM_TYPE, readServerSentEvents } from "./vendor/wire.js";
 
 const KEY_STORAGE = "unmask.apiKey";
 /** Form fields that make up a run; also the URL parameters that reproduce it. */
@@ -390,7 +390,7 @@ const run = async (panel, body, expectedSteps, apiKey, signal) => {
   try {
     response = await fetch("/v1/generate", {
       method: "POST",
-      headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json", Accept: "text/event-stream" },
+      headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json", Accept: EVENT_STREAM_TYPE },
       body: JSON.stringify(body),
       signal,
     });

@@ -6,7 +6,7 @@ export { BYTE_OF_CHAR } from "./gpt2Bytes.js"
 export { NONCE_HEADER, REQUEST_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./headers.js"
 export { readServerSentEvents, type ServerSentEvent } from "./readServerSentEvents.js"
 export { ReplayGuard, type ReplayVerdict } from "./ReplayGuard.js"
-export { EVENT_STREAM_HEADERS, formatEvent, KEEP_ALIVE_COMMENT } from "./serverSentEvents.js"
+export { EVENT_STREAM_HEADERS, EVENT_STREAM_TYPE, formatEvent, KEEP_ALIVE_COMMENT } from "./serverSentEvents.js"
 export { type RequestToSign, type SignatureHeaders, signRequest } from "./signRequest.js"
 export { StepFrame } from "./StepFrame.js"
 export {
