@@ -1,14 +1,21 @@
-import type { GenerateResponse, StepEvent } from "@unmask/gpu-worker"
-import { signRequest } from "@unmask/wire"
-import { CliError, workerErrorBody, workerRefusal } from "./errors.js"
+import {
+  decodeErrorBody,
+  decodeWorkerEvent,
+  EVENT_STREAM_TYPE,
+  type GenerateResponse,
+  readServerSentEvents,
+  type ServerSentEvent,
+  signRequest,
+  type StepFrame,
+} from "@unmask/wire"
+import { CliError, workerRefusal } from "./errors.js"
 import { ExitCode } from "./exitCodes.js"
 import type { GenerateBody } from "./request.js"
-import { readServerSentEvents } from "./sse.js"
 
-export type { GenerateResponse, StepEvent }
+export type { GenerateResponse, StepFrame }
 
 export type WorkerEvent =
-  | { readonly _tag: "Step"; readonly step: StepEvent }
+  | { readonly _tag: "Step"; readonly step: StepFrame }
   | { readonly _tag: "Done"; readonly response: GenerateResponse }
 
 export interface Endpoint {
@@ -46,11 +53,12 @@ export const probeWorker = async (url: string, timeoutMs = 3000): Promise<void> 
   }
 }
 
-const parseJson = (text: string, what: string): unknown => {
+/** One event checked against @unmask/wire's contract; undefined for an event name outside it. */
+const decodeEvent = ({ event, data }: ServerSentEvent) => {
   try {
-    return JSON.parse(text)
+    return decodeWorkerEvent(event, data)
   } catch {
-    throw new CliError(`the worker sent ${what} that is not JSON: ${text.slice(0, 200)}`, ExitCode.failure)
+    throw new CliError(`the worker sent a ${event} event that breaks the contract: ${data.slice(0, 200)}`, ExitCode.failure)
   }
 }
 
@@ -67,7 +75,7 @@ export async function* streamGeneration(
 ): AsyncGenerator<WorkerEvent> {
   const url = `${endpoint.url}/v1/generate`
   const text = JSON.stringify(body)
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream" }
+  const headers: Record<string, string> = { "content-type": "application/json", accept: EVENT_STREAM_TYPE }
   if (endpoint.secret !== undefined) {
     Object.assign(headers, await signRequest(endpoint.secret, { method: "POST", url, body: text }))
   }
@@ -87,25 +95,23 @@ export async function* streamGeneration(
     } catch {
       parsed = undefined
     }
-    const error = workerErrorBody(parsed)
+    const error = decodeErrorBody(parsed)
     throw error === undefined
       ? new CliError(`the worker answered ${response.status}: ${answer.slice(0, 200) || response.statusText}`, ExitCode.worker)
-      : workerRefusal(response.status, error)
+      : workerRefusal(response.status, error.error)
   }
   if (response.body === null) throw new CliError("the worker sent an empty answer", ExitCode.failure)
   const contentType = response.headers.get("content-type") ?? ""
-  if (!contentType.startsWith("text/event-stream")) {
+  if (!contentType.startsWith(EVENT_STREAM_TYPE)) {
     throw new CliError(`the worker answered ${contentType || "without a content type"}, not an event stream`, ExitCode.failure)
   }
-  for await (const event of readServerSentEvents(response.body)) {
-    if (event.event === "step") yield { _tag: "Step", step: parseJson(event.data, "a step") as StepEvent }
-    else if (event.event === "done") {
-      yield { _tag: "Done", response: parseJson(event.data, "a result") as GenerateResponse }
+  for await (const sent of readServerSentEvents(response.body)) {
+    const received = decodeEvent(sent)
+    if (received?.event === "step") yield { _tag: "Step", step: received.data }
+    else if (received?.event === "done") {
+      yield { _tag: "Done", response: received.data }
       return
-    } else if (event.event === "error") {
-      const error = workerErrorBody(parseJson(event.data, "an error"))
-      throw error === undefined ? new CliError(`the worker failed: ${event.data}`, ExitCode.worker) : workerRefusal(undefined, error)
-    }
+    } else if (received?.event === "error") throw workerRefusal(undefined, received.data.error)
   }
   throw new CliError("the worker closed the stream before the result", ExitCode.failure)
 }

@@ -124,10 +124,10 @@ describe("unmask against a running worker (stdout not a TTY)", () => {
     expect(plain.stdout).toMatch(/\ndone mode=diffusion model=diffusion-fast finish=/)
   })
 
-  it("a model the worker has not loaded is its 400 model_not_found (exit 2)", async () => {
+  it("a model the worker has not loaded is its 400 unknown_model (exit 2)", async () => {
     const run = await runCli(["--url", worker.url, PROMPT, ...SMALL, "--model", "diffusion-slow"])
     expect(run).toMatchObject({ code: 2, stdout: "" })
-    expect(run.stderr).toContain('the worker answered 400 model_not_found (model): no model "diffusion-slow" is loaded here')
+    expect(run.stderr).toContain('the worker answered 400 unknown_model (model): no model "diffusion-slow" is loaded here')
   })
 
   it("rejects a bad option before calling the worker (exit 2)", async () => {
@@ -145,7 +145,7 @@ describe("unmask against a running worker (stdout not a TTY)", () => {
     const run = await runCli(["--url", worker.url, PROMPT, "--length", "16", "--block-length", "5"])
     expect(run).toMatchObject({ code: 2, stdout: "" })
     expect(run.stderr).toBe(
-      "unmask: the worker answered 400 invalid_params (blockLength): genLength (16) must be a multiple of blockLength (5)\n",
+      "unmask: the worker answered 400 invalid_parameter (blockLength): genLength (16) must be a multiple of blockLength (5)\n",
     )
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import type { StepEvent } from "../src/client.js"
+import type { StepFrame } from "../src/client.js"
 import { compareTable } from "../src/compare.js"
 import { resultJson } from "../src/render/json.js"
 import { canvasSegments, renderSegments } from "../src/render/canvas.js"
@@ -12,7 +12,7 @@ import { decodePieces, loadVocabulary } from "../src/tokenPieces.js"
 
 const M = 4094
 // A real step of the shipped diffusion model: "Once upon a time", 16 tokens, 8 steps, seed 1.
-const STEP: StepEvent = {
+const STEP: StepFrame = {
   step: 2,
   block: 0,
   text: ", there was a little[MASK] named[MASK][MASK][MASK][MASK][MASK][MASK][MASK][MASK][MASK]",

@@ -1,3 +1,4 @@
+import { REQUEST_ID_HEADER } from "@unmask/wire";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EdgeStack, startEdgeStack } from "./support/edge-stack.js";
@@ -140,7 +141,7 @@ describe("requests workerd's own HTTP server refuses before any Worker code runs
   ])("%s", async (_name, request) => {
     const answer = await rawRequest(request);
     expect(answer.status).toBeGreaterThanOrEqual(400);
-    expect(answer.headers["x-request-id"]).toBeUndefined();
+    expect(answer.headers[REQUEST_ID_HEADER]).toBeUndefined();
     await expectNextRequestServed();
   });
 });

@@ -1,6 +1,9 @@
-// The Unmask playground: a plain ES module, no build step. It calls this edge's native
-// `POST /v1/generate` with `stream: true` and animates every `event: step` frame.
-// EventSource cannot send an Authorization header, so the stream is read with fetch + ReadableStream.
+// The Unmask playground: a plain ES module. It calls this edge's native `POST /v1/generate` with
+// `stream: true` and animates every `event: step` frame. EventSource cannot send an Authorization
+// header, so the stream is read with fetch and @unmask/wire's SSE parser; wire's GPT-2 byte table
+// decodes the tokenizer's pieces. Both come from ./vendor/wire.js, which wrangler bundles from
+// packages/wire before it serves this folder (apps/edge/scripts/bundle-wire.mjs).
+import { BYTE_OF_CHAR, EVENT_STREAM_TYPE, readServerSentEvents } from "./vendor/wire.js";
 
 const KEY_STORAGE = "unmask.apiKey";
 /** Form fields that make up a run; also the URL parameters that reproduce it. */
@@ -16,23 +19,6 @@ const field = (name) => form.elements.namedItem(name);
 // Token pieces: the shipped byte-level BPE tokenizer (served next to this page) turns the ids of
 // a frame into one label per cell. Without it, cells still show their state, and the text line
 // below the canvas (decoded by the worker) stays exact.
-
-/** GPT-2's byte <-> printable-character table, inverted: character -> byte. */
-const BYTE_OF_CHAR = (() => {
-  const bytes = [];
-  for (let b = 33; b <= 126; b++) bytes.push(b);
-  for (let b = 161; b <= 172; b++) bytes.push(b);
-  for (let b = 174; b <= 255; b++) bytes.push(b);
-  const chars = [...bytes];
-  let extra = 0;
-  for (let b = 0; b < 256; b++) {
-    if (!bytes.includes(b)) {
-      bytes.push(b);
-      chars.push(256 + extra++);
-    }
-  }
-  return new Map(bytes.map((b, i) => [String.fromCodePoint(chars[i]), b]));
-})();
 
 const vocabulary = {
   pieces: /** @type {string[]} */ ([]),
@@ -72,40 +58,6 @@ const cellLabel = (id) => {
   // A leading space is the word boundary of byte-level BPE; the text line below keeps it exact.
   return piece.replace(/^ (?=\S)/, "").replace(/\n/g, "↵").replace(/\t/g, "⇥").replace(/ /g, "\u00a0") || "·";
 };
-
-// ---------------------------------------------------------------------------------------------
-// Server-sent events over fetch.
-
-/** Yields `{event, data}` for each SSE message of a response body; comments (keep-alives) skipped. */
-async function* readEvents(body) {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      let boundary;
-      while ((boundary = buffer.search(/\r?\n\r?\n/)) !== -1) {
-        const block = buffer.slice(0, boundary);
-        buffer = buffer.slice(boundary + (buffer[boundary] === "\r" ? 4 : 2));
-        let event = "message";
-        const data = [];
-        for (const line of block.split(/\r?\n/)) {
-          if (line.startsWith(":")) continue;
-          const colon = line.indexOf(":");
-          const name = colon === -1 ? line : line.slice(0, colon);
-          const value = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
-          if (name === "event") event = value;
-          else if (name === "data") data.push(value);
-        }
-        if (data.length > 0) yield { event, data: data.join("\n") };
-      }
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
 
 /** A failed request, told the way the API tells it: `{error: {code, message, field?}}`. */
 class RunError extends Error {
@@ -438,12 +390,12 @@ const run = async (panel, body, expectedSteps, apiKey, signal) => {
   try {
     response = await fetch("/v1/generate", {
       method: "POST",
-      headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json", Accept: "text/event-stream" },
+      headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json", Accept: EVENT_STREAM_TYPE },
       body: JSON.stringify(body),
       signal,
     });
     if (!response.ok) throw await errorFromResponse(response);
-    for await (const { event, data } of readEvents(response.body)) {
+    for await (const { event, data } of readServerSentEvents(response.body)) {
       if (event === "step") panel.frame(JSON.parse(data), performance.now() - started);
       else if (event === "done") {
         panel.finish(JSON.parse(data), performance.now() - started);

@@ -1,38 +1,6 @@
+import type { ErrorBody, ErrorCode } from "@unmask/wire";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-
-/** Stable machine-readable error codes; clients branch on these, never on messages. */
-export type ErrorCode =
-  | "invalid_api_key"
-  | "invalid_admin_secret"
-  | "admin_disabled"
-  | "invalid_json"
-  | "unsupported_media_type"
-  | "invalid_parameter"
-  | "unknown_model"
-  | "unsupported_for_model"
-  | "context_length_exceeded"
-  | "request_exceeds_token_limit"
-  | "body_too_large"
-  | "headers_too_large"
-  | "rate_limited"
-  | "ip_rate_limited"
-  | "quota_exceeded"
-  | "too_many_concurrent_requests"
-  | "key_not_found"
-  | "not_found"
-  | "upstream_unavailable"
-  | "upstream_busy"
-  | "upstream_timeout"
-  | "upstream_interrupted"
-  | "upstream_rejected"
-  | "server_misconfigured"
-  | "internal_error";
-
-/** The one error body shape of this API (OpenAI's `error` object plus an optional `field`). */
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; type: string; field?: string };
-}
 
 const typeByStatus = (status: number): string =>
   status === 401 ? "authentication_error"
@@ -40,7 +8,10 @@ const typeByStatus = (status: number): string =>
       : status >= 500 ? "server_error"
         : "invalid_request_error";
 
-/** A failure that becomes a JSON error response with the given status, code and headers. */
+/**
+ * A failure that becomes a JSON error response with the given status, code (@unmask/wire's one
+ * list) and headers; the body is wire's error body, with OpenAI's `type` always set.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_GEN_LENGTH } from "@unmask/core";
-import type { StepFrame, WorkerGenerateResponse } from "../src/forward/worker-contract.js";
+import type { GenerateResponse, StepFrame } from "@unmask/wire";
 import { countTokens } from "../src/tokens/tokenizer.js";
 import { createKey, env, post, readEvents, recordedFor, uniqueId } from "./support/edge.js";
 
@@ -27,7 +27,7 @@ describe("POST /v1/generate (native)", () => {
     expect(steps[0]!.tokens).toHaveLength(32);
     const last = events.at(-1)!;
     expect(last.event).toBe("done");
-    expect((JSON.parse(last.data) as WorkerGenerateResponse).text).toBe(steps.at(-1)!.text);
+    expect((JSON.parse(last.data) as GenerateResponse).text).toBe(steps.at(-1)!.text);
   });
 
   it("forwards the parameters core resolved: one token per step, low-confidence remasking, every default filled", async () => {

@@ -1,6 +1,4 @@
 export type { Environment } from "./config/parseWorkerConfig.js"
-export type { GenerateResponse } from "./generation/GenerateResponse.js"
-export type { StepEvent } from "./generation/StepEvent.js"
 export { type RunningWorker, startWorker, type StartWorkerOptions, WorkerStartError } from "./startWorker.js"
 export { parseWorkerConfig } from "./config/parseWorkerConfig.js"
 export { WorkerConfig, type WorkerSettings } from "./config/WorkerConfig.js"

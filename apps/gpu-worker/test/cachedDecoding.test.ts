@@ -71,7 +71,7 @@ describe("block KV caches on the real cache-aware graph", () => {
     const before = await modelCalls(worker)
     const response = await postJson(worker, { ...greedy, ...fields })
     expect(response.status).toBe(400)
-    expect((await json(response)).error).toMatchObject({ code: "invalid_params", field })
+    expect((await json(response)).error).toMatchObject({ code: "invalid_parameter", field })
     expect(await modelCalls(worker)).toBe(before)
   })
 })

@@ -112,7 +112,7 @@ describe("invalid input: 4xx naming the field, and no model call", () => {
     const response = await postJson(worker, body)
     expect(response.status).toBe(400)
     const { error } = await json(response)
-    expect(error).toMatchObject({ code: "invalid_params", field })
+    expect(error).toMatchObject({ code: "invalid_parameter", field })
     expect(error.message.length).toBeGreaterThan(0)
     expect(await modelCalls(worker)).toBe(before)
   })
@@ -121,7 +121,7 @@ describe("invalid input: 4xx naming the field, and no model call", () => {
     const response = await postJson(worker, JSON.stringify(body))
     expect(response.status).toBe(400)
     const { error } = await json(response)
-    expect(error.code).toBe("invalid_params")
+    expect(error.code).toBe("invalid_parameter")
     expect(error.field).toBeUndefined()
   })
 
@@ -135,7 +135,7 @@ describe("invalid input: 4xx naming the field, and no model call", () => {
     const before = await modelCalls(worker)
     const response = await postJson(worker, { prompt: "x".repeat(4096) })
     expect(response.status).toBe(413)
-    expect((await json(response)).error.code).toBe("payload_too_large")
+    expect((await json(response)).error.code).toBe("body_too_large")
     expect(await modelCalls(worker)).toBe(before)
   })
 

@@ -100,14 +100,14 @@ describe("infilling errors: 400 naming the field", () => {
   it.each([
     ["AR given a suffix", { mode: "ar", prompt: PROMPT, suffix: SUFFIX }, "unsupported_for_model", "suffix"],
     ["AR given segments", { mode: "ar", prompt: "", segments: [{ text: PROMPT }, { masks: 4 }] }, "unsupported_for_model", "segments"],
-    ["an empty template", { mode: "diffusion", prompt: PROMPT, segments: [] }, "invalid_params", "segments"],
-    ["no masked span", { mode: "diffusion", prompt: "", segments: [{ text: PROMPT }, { text: SUFFIX }] }, "invalid_params", "segments"],
-    ["a zero mask count", { mode: "diffusion", prompt: "", segments: [{ text: PROMPT }, { masks: 0 }] }, "invalid_params", "segments.1.masks"],
-    ["over the context", { mode: "diffusion", prompt: PROMPT.repeat(2), segments: [{ masks: 230 }] }, "invalid_params", "segments"],
-    ["a suffix over the context", { mode: "diffusion", prompt: PROMPT.repeat(2), suffix: SUFFIX, maxTokens: 230 }, "invalid_params", "maxTokens"],
-    ["a block length that does not divide the masks", { mode: "diffusion", prompt: "A", segments: [{ masks: 5 }, { text: "B" }, { masks: 5 }], blockLength: 4, steps: 4 }, "invalid_params", "blockLength"],
-    ["maxTokens unlike the masks", { mode: "diffusion", prompt: "A", segments: [{ masks: 5 }], maxTokens: 6 }, "invalid_params", "maxTokens"],
-    ["both suffix and segments", { mode: "diffusion", prompt: "A", segments: [{ masks: 5 }], suffix: "B" }, "invalid_params", "suffix"],
+    ["an empty template", { mode: "diffusion", prompt: PROMPT, segments: [] }, "invalid_parameter", "segments"],
+    ["no masked span", { mode: "diffusion", prompt: "", segments: [{ text: PROMPT }, { text: SUFFIX }] }, "invalid_parameter", "segments"],
+    ["a zero mask count", { mode: "diffusion", prompt: "", segments: [{ text: PROMPT }, { masks: 0 }] }, "invalid_parameter", "segments.1.masks"],
+    ["over the context", { mode: "diffusion", prompt: PROMPT.repeat(2), segments: [{ masks: 230 }] }, "invalid_parameter", "segments"],
+    ["a suffix over the context", { mode: "diffusion", prompt: PROMPT.repeat(2), suffix: SUFFIX, maxTokens: 230 }, "invalid_parameter", "maxTokens"],
+    ["a block length that does not divide the masks", { mode: "diffusion", prompt: "A", segments: [{ masks: 5 }, { text: "B" }, { masks: 5 }], blockLength: 4, steps: 4 }, "invalid_parameter", "blockLength"],
+    ["maxTokens unlike the masks", { mode: "diffusion", prompt: "A", segments: [{ masks: 5 }], maxTokens: 6 }, "invalid_parameter", "maxTokens"],
+    ["both suffix and segments", { mode: "diffusion", prompt: "A", segments: [{ masks: 5 }], suffix: "B" }, "invalid_parameter", "suffix"],
   ])("%s", async (_case, body, code, field) => {
     const { status, error } = await refusal(body)
     expect(status).toBe(400)

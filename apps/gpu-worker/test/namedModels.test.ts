@@ -111,11 +111,11 @@ describe("named models: every model directory loaded, each with its own sessions
   })
 
   it.each([
-    [{ model: "diffusion-slow" }, "model_not_found", "model", /no model "diffusion-slow" is loaded here; loaded: diffusion, ar, diffusion-fast/],
-    [{ model: "" }, "model_not_found", "model", /no model "" is loaded/],
-    [{ model: 7 }, "invalid_params", "model", /./],
-    [{ model: "ar", mode: "diffusion" }, "invalid_params", "model", /"ar" is of kind "ar", but mode is "diffusion"/],
-    [{ model: "diffusion-fast", mode: "ar" }, "invalid_params", "model", /"diffusion-fast" is of kind "diffusion", but mode is "ar"/],
+    [{ model: "diffusion-slow" }, "unknown_model", "model", /no model "diffusion-slow" is loaded here; loaded: diffusion, ar, diffusion-fast/],
+    [{ model: "" }, "unknown_model", "model", /no model "" is loaded/],
+    [{ model: 7 }, "invalid_parameter", "model", /./],
+    [{ model: "ar", mode: "diffusion" }, "invalid_parameter", "model", /"ar" is of kind "ar", but mode is "diffusion"/],
+    [{ model: "diffusion-fast", mode: "ar" }, "invalid_parameter", "model", /"diffusion-fast" is of kind "diffusion", but mode is "ar"/],
   ])("%j -> 400 %s naming %s, before any model call", async (fields, code, field, message) => {
     const before = await modelCalls(worker)
     const response = await postJson(worker, { ...greedy, ...fields })
@@ -135,13 +135,13 @@ describe("named models: every model directory loaded, each with its own sessions
 })
 
 describe("MODELS restricts what is loaded", () => {
-  it("MODELS=diffusion-fast loads only it; a request for a default model that is not loaded is model_not_found", async () => {
+  it("MODELS=diffusion-fast loads only it; a request for a default model that is not loaded is unknown_model", async () => {
     const restricted = await startTestWorker({ MODELS: "diffusion-fast" })
     try {
       expect(Object.keys((await json(await fetch(`${restricted.url}/readyz`))).models)).toEqual(["diffusion-fast"])
       const missing = await postJson(restricted, greedy)
       expect(missing.status).toBe(400)
-      expect((await json(missing)).error).toMatchObject({ code: "model_not_found", field: "model" })
+      expect((await json(missing)).error).toMatchObject({ code: "unknown_model", field: "model" })
       expect((await postJson(restricted, { ...greedy, model: "diffusion-fast" })).status).toBe(200)
     } finally {
       await restricted.close()

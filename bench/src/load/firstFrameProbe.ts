@@ -1,3 +1,4 @@
+import { readServerSentEvents } from "@unmask/wire"
 import { type TargetAuth, requestHeaders } from "./RequestSigner.js"
 
 /**
@@ -21,16 +22,13 @@ export const startFirstFrameProbe = (
       await response.body?.cancel()
       return
     }
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
-    let seen = ""
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      seen += chunk.value
-      if (seen.includes("event: step")) {
+    // Stopping at the first step cancels the rest of the body (@unmask/wire's parser).
+    for await (const { event } of readServerSentEvents(response.body)) {
+      if (event === "step") {
         samples.push(performance.now() - started)
         break
       }
     }
-    await reader.cancel()
   }
   const loop = (async () => {
     while (running) {

@@ -1,3 +1,4 @@
+import { readServerSentEvents } from "@unmask/wire"
 import { type TargetAuth, requestHeaders } from "./RequestSigner.js"
 
 export interface TimedRequest {
@@ -15,13 +16,8 @@ export const timeRequest = async (url: string, path: string, body: Record<string
   const response = await fetch(`${url}${path}`, { method: "POST", headers: await requestHeaders(auth, `${url}${path}`, text), body: text })
   let firstFrameMs: number | undefined
   if (response.body !== null) {
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
-    let seen = ""
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      if (firstFrameMs === undefined) {
-        seen += chunk.value
-        if (seen.includes("event: step")) firstFrameMs = performance.now() - started
-      }
+    for await (const { event } of readServerSentEvents(response.body)) {
+      if (firstFrameMs === undefined && event === "step") firstFrameMs = performance.now() - started
     }
   }
   return { status: response.status, totalMs: performance.now() - started, firstFrameMs }

@@ -1,4 +1,4 @@
-import type { StepEvent } from "../client.js"
+import type { StepFrame } from "../client.js"
 import { decodePieces, type Vocabulary } from "../tokenPieces.js"
 import { MASK_CHAR, type Style } from "./style.js"
 
@@ -23,7 +23,7 @@ const fromText = (text: string): Array<Segment> => {
  * the step's committed tokens are marked fresh; that is used only when it reproduces the worker's
  * `text` exactly (same model), else the worker's `text` is shown without per-token highlighting.
  */
-export const canvasSegments = (step: StepEvent, vocabulary: Vocabulary | undefined): Array<Segment> => {
+export const canvasSegments = (step: StepFrame, vocabulary: Vocabulary | undefined): Array<Segment> => {
   const pieces = vocabulary === undefined ? undefined : decodePieces(vocabulary, step.tokens)
   if (pieces === undefined) return fromText(step.text)
   const rebuilt = pieces.map((piece) => (piece._tag === "Mask" ? MASK_TEXT : piece.text)).join("")

@@ -1,4 +1,4 @@
-import type { StepEvent } from "../client.js"
+import type { StepFrame } from "../client.js"
 import type { CliOptions, GenerationMode } from "../options.js"
 import { type Plan, stepOfPlan, suffixOfRun } from "../request.js"
 import type { RunResult } from "../runResult.js"
@@ -10,7 +10,7 @@ import { summaryLine } from "./summary.js"
  * `step 3/64 nfe=3 committed=1` (AR). `step` counts from 1 here; `masksLeft` is the region's
  * masks after this step.
  */
-export const stepLine = (mode: GenerationMode, step: StepEvent, plan: Plan, masksLeft: number): string =>
+export const stepLine = (mode: GenerationMode, step: StepFrame, plan: Plan, masksLeft: number): string =>
   mode === "ar"
     ? `step ${stepOfPlan(step.step + 1, plan)} nfe=${step.nfe} committed=${step.committed.length}`
     : `step ${stepOfPlan(step.step + 1, plan)} block=${step.block} nfe=${step.nfe} committed=${step.committed.length} masks=${masksLeft}`

@@ -1,4 +1,4 @@
-import type { StepEvent } from "../client.js"
+import type { StepFrame } from "../client.js"
 import type { CliOptions, GenerationMode } from "../options.js"
 import { type Plan, stepOfPlan, suffixOfRun } from "../request.js"
 import type { RunResult } from "../runResult.js"
@@ -94,7 +94,7 @@ export const ttyView = (
       canvas = mode === "diffusion" ? style.dim(MASK_CHAR.repeat(plan.length)) : ""
       draw(frame(prompt, canvas, `${mode} · waiting for the first step…`, style, ending))
     },
-    step: (step: StepEvent, elapsedMs: number) => {
+    step: (step: StepFrame, elapsedMs: number) => {
       const segments = canvasSegments(step, vocabulary)
       canvas = renderSegments(segments, style)
       committed += step.committed.length

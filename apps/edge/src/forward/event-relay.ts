@@ -1,7 +1,6 @@
-import { KEEP_ALIVE_COMMENT } from "./server-sent-events.js";
+import { KEEP_ALIVE_COMMENT, type StepFrame } from "@unmask/wire";
 import type { UpstreamCall } from "./upstream-call.js";
 import { type RelayEnd, readWorkerEvents } from "./worker-events.js";
-import type { StepFrame } from "./worker-contract.js";
 
 export type { RelayEnd } from "./worker-events.js";
 

@@ -1,10 +1,9 @@
-import { type GenerateRequest, signRequest } from "@unmask/wire";
+import { EVENT_STREAM_TYPE, type GenerateRequest, REQUEST_ID_HEADER, signRequest } from "@unmask/wire";
 import type { Config } from "../config.js";
 import { ApiError } from "../errors.js";
 import { attemptOrigin } from "./origin-attempt.js";
 import { originHealth } from "./origin-health.js";
 import type { UpstreamCall } from "./upstream-call.js";
-import { REQUEST_ID_HEADER } from "./worker-contract.js";
 
 const GENERATE_PATH = "v1/generate";
 
@@ -42,7 +41,7 @@ export const forwardGenerate = async (
     const url = new URL(GENERATE_PATH, origin);
     const headers = {
       "content-type": "application/json",
-      accept: "text/event-stream",
+      accept: EVENT_STREAM_TYPE,
       [REQUEST_ID_HEADER]: requestId,
       // A fresh nonce per attempt, signed for this origin only.
       ...(await signRequest(config.signingSecret, { method: "POST", url, body })),

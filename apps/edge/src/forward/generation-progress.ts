@@ -1,4 +1,4 @@
-import type { StepFrame } from "./worker-contract.js";
+import type { StepFrame } from "@unmask/wire";
 
 /** What the worker has computed of one generation so far, as its step frames report it. */
 export class GenerationProgress {

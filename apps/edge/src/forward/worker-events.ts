@@ -1,12 +1,11 @@
+import { decodeWorkerEvent, type GenerateResponse, readServerSentEvents, type StepFrame } from "@unmask/wire";
 import { ApiError } from "../errors.js";
 import { upstreamTimeout } from "./forward.js";
-import { readServerSentEvents } from "./server-sent-events.js";
 import type { UpstreamCall } from "./upstream-call.js";
-import type { StepFrame, WorkerErrorBody, WorkerGenerateResponse } from "./worker-contract.js";
 
 /** How a worker's event stream ended. `failed` happens after the first byte, so a streaming client is told in-stream. */
 export type RelayEnd =
-  | { kind: "done"; response: WorkerGenerateResponse }
+  | { kind: "done"; response: GenerateResponse }
   | { kind: "cancelled" }
   | { kind: "failed"; error: ApiError };
 
@@ -15,20 +14,20 @@ const interrupted = (message: string): ApiError => new ApiError(502, "upstream_i
 /**
  * Reads a worker's event stream to its end: each step frame is recorded in `call.progress` and
  * handed to `onStep`, then the end is told: the `done` answer, the client gone, the deadline
- * passed, or the worker failing or breaking off (never a silent truncation).
+ * passed, or the worker failing or breaking off (never a silent truncation). Every event is
+ * checked against @unmask/wire's contract; one that breaks it counts as the stream breaking off.
  */
 export const readWorkerEvents = async (upstream: Response, call: UpstreamCall, onStep: (frame: StepFrame) => void): Promise<RelayEnd> => {
   try {
     for await (const { event, data } of readServerSentEvents(upstream.body ?? new ReadableStream())) {
-      if (event === "step") {
-        const frame = JSON.parse(data) as StepFrame;
-        call.progress.record(frame);
-        onStep(frame);
-      } else if (event === "done") {
-        return { kind: "done", response: JSON.parse(data) as WorkerGenerateResponse };
-      } else if (event === "error") {
-        const { error } = JSON.parse(data) as WorkerErrorBody;
-        return { kind: "failed", error: interrupted(`The GPU worker failed mid-generation: ${error.message}`) };
+      const received = decodeWorkerEvent(event, data);
+      if (received?.event === "step") {
+        call.progress.record(received.data);
+        onStep(received.data);
+      } else if (received?.event === "done") {
+        return { kind: "done", response: received.data };
+      } else if (received?.event === "error") {
+        return { kind: "failed", error: interrupted(`The GPU worker failed mid-generation: ${received.data.error.message}`) };
       }
     }
     return { kind: "failed", error: interrupted("The GPU worker closed the stream before the generation finished.") };

@@ -1,13 +1,13 @@
+import type { GenerateResponse } from "@unmask/wire";
 import type { GenerationProgress } from "../forward/generation-progress.js";
 import type { RelayEnd } from "../forward/worker-events.js";
-import type { WorkerGenerateResponse } from "../forward/worker-contract.js";
 import type { GenerationOutcome } from "../limits/key-limiter.js";
 
 /** Nothing reached a worker's model: the request is counted, nothing is charged. */
 export const NOTHING_COMPUTED: GenerationOutcome = { usage: null, chargedTokens: 0 };
 
 /** A finished generation: the worker's measured use. */
-export const measuredOutcome = ({ usage }: WorkerGenerateResponse): GenerationOutcome => ({
+export const measuredOutcome = ({ usage }: GenerateResponse): GenerationOutcome => ({
   usage: { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, nfe: usage.nfe },
   chargedTokens: usage.promptTokens + usage.completionTokens,
 });

@@ -1,11 +1,10 @@
-import type { GenerateRequest } from "@unmask/wire";
+import { decodeErrorBody, type GenerateRequest, type GenerateResponse } from "@unmask/wire";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Model } from "../config.js";
 import { ApiError } from "../errors.js";
 import { forwardGenerate } from "../forward/forward.js";
 import { UpstreamCall } from "../forward/upstream-call.js";
-import type { WorkerErrorBody, WorkerGenerateResponse } from "../forward/worker-contract.js";
 import { type RelayEnd, readWorkerEvents } from "../forward/worker-events.js";
 import { type FieldNaming, renameFieldsIn } from "../validation/standard-schema.js";
 import { admitGeneration } from "./admission.js";
@@ -20,14 +19,14 @@ export interface StartedGeneration {
   upstream: Response;
   call: UpstreamCall;
   /** Reads the events to the final answer and settles it (see `generationOutcome` for what is charged). */
-  readAnswer(): Promise<WorkerGenerateResponse>;
+  readAnswer(): Promise<GenerateResponse>;
   /** Settles a relayed stream from how it ended and what the worker computed until then. */
   settleStream(end: RelayEnd): void;
 }
 
 /** A worker's refusal of a request the edge let through, told in the client's field names. */
 const workerRefusal = async (upstream: Response, naming: FieldNaming): Promise<ApiError> => {
-  const body = (await upstream.json().catch(() => null)) as WorkerErrorBody | null;
+  const body = decodeErrorBody(await upstream.json().catch(() => null));
   const message = body?.error?.message ?? `The GPU worker refused the request (HTTP ${upstream.status}).`;
   const field = body?.error?.field === undefined ? undefined : naming(body.error.field);
   if (upstream.status === 400) return new ApiError(400, "invalid_parameter", renameFieldsIn(message, naming), field);

@@ -1,10 +1,10 @@
 import { segmentMasks } from "@unmask/core";
+import { EVENT_STREAM_HEADERS, formatEvent } from "@unmask/wire";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Model } from "../config.js";
 import { ApiError } from "../errors.js";
 import { relayWorkerEvents } from "../forward/event-relay.js";
-import { EVENT_STREAM_HEADERS, formatEvent } from "../forward/server-sent-events.js";
 import { startGeneration } from "../generation/start-generation.js";
 import { servedModel } from "../served-model.js";
 import { jsonBody } from "../validation/json-body.js";

@@ -1,4 +1,4 @@
-import type { WorkerGenerateResponse } from "../forward/worker-contract.js";
+import type { GenerateResponse } from "@unmask/wire";
 
 export type FinishReason = "stop" | "length";
 
@@ -37,7 +37,7 @@ export const completionHeader = (requestId: string, model: string): CompletionHe
 export const choice = (text: string, finishReason: FinishReason | null): CompletionChoice =>
   ({ text, index: 0, logprobs: null, finish_reason: finishReason });
 
-export const completionUsage = ({ usage }: WorkerGenerateResponse): CompletionUsage => ({
+export const completionUsage = ({ usage }: GenerateResponse): CompletionUsage => ({
   prompt_tokens: usage.promptTokens,
   completion_tokens: usage.completionTokens,
   total_tokens: usage.promptTokens + usage.completionTokens,
@@ -47,5 +47,5 @@ export const completionUsage = ({ usage }: WorkerGenerateResponse): CompletionUs
 });
 
 /** A stop sequence or the end-of-text token both count as "stop"; running out of tokens is "length". */
-export const finishReasonOf = (answer: WorkerGenerateResponse, stoppedBySequence: boolean): FinishReason =>
+export const finishReasonOf = (answer: GenerateResponse, stoppedBySequence: boolean): FinishReason =>
   stoppedBySequence || answer.finishReason === "eos" ? "stop" : "length";

@@ -1,6 +1,5 @@
+import { formatEvent, type StepFrame } from "@unmask/wire";
 import type { RelayEnd, RelayTranslation } from "../forward/event-relay.js";
-import { formatEvent } from "../forward/server-sent-events.js";
-import type { StepFrame } from "../forward/worker-contract.js";
 import { settledPrefixText } from "../tokens/tokenizer.js";
 import { type CompletionHeader, choice, completionUsage, finishReasonOf } from "./completion-format.js";
 import { StopSequenceFilter } from "./stop-sequences.js";

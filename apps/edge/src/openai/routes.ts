@@ -1,10 +1,9 @@
-import type { GenerateRequest } from "@unmask/wire";
+import { EVENT_STREAM_HEADERS, type GenerateRequest } from "@unmask/wire";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Model } from "../config.js";
 import { ApiError } from "../errors.js";
 import { relayWorkerEvents } from "../forward/event-relay.js";
-import { EVENT_STREAM_HEADERS } from "../forward/server-sent-events.js";
 import { startGeneration } from "../generation/start-generation.js";
 import { servedModel } from "../served-model.js";
 import { jsonBody } from "../validation/json-body.js";

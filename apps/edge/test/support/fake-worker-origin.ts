@@ -10,6 +10,7 @@
  * answers 400 naming `blockLength`.
  */
 import { Tokenizer } from "@huggingface/tokenizers";
+import { NONCE_HEADER, REQUEST_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "@unmask/wire";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -29,9 +30,9 @@ const encode = (text: string): number[] => plainTextTokenizer.encode(text, { add
 const decode = (ids: number[]): string => tokenizer.decode(ids, { skip_special_tokens: true });
 
 const verifySignature = (request: IncomingMessage, path: string, body: string): boolean => {
-  const timestamp = String(request.headers["x-unmask-timestamp"] ?? "");
-  const nonce = String(request.headers["x-unmask-nonce"] ?? "");
-  const signature = String(request.headers["x-unmask-signature"] ?? "");
+  const timestamp = String(request.headers[TIMESTAMP_HEADER] ?? "");
+  const nonce = String(request.headers[NONCE_HEADER] ?? "");
+  const signature = String(request.headers[SIGNATURE_HEADER] ?? "");
   if (Math.abs(Date.now() - Number(timestamp)) > 60_000 || nonce === "") return false;
   const ownOrigin = `http://127.0.0.1:${request.socket.localPort}`;
   const bodyHash = createHash("sha256").update(body).digest("hex");
@@ -77,7 +78,7 @@ const generate = async (request: IncomingMessage, response: ServerResponse, body
   const prompt = String(body.prompt);
   const maxTokens = Number(body.maxTokens);
   if (prompt.includes("[[reject]]")) {
-    return json(response, 400, { error: { code: "invalid_params", message: "blockLength (5) must divide maxTokens", field: "blockLength" } });
+    return json(response, 400, { error: { code: "invalid_parameter", message: "blockLength (5) must divide maxTokens", field: "blockLength" } });
   }
   const answer = encode(ANSWER);
   const { final, frames } = body.mode === "ar" ? arFrames(answer, maxTokens) : diffusionFrames(answer, maxTokens);
@@ -122,8 +123,8 @@ export const startHealthyOrigin = async (): Promise<Server> => {
     const raw = await readBody(request);
     const body = raw === "" ? {} : (JSON.parse(raw) as Record<string, unknown>);
     const record: RecordedRequest = {
-      requestId: (request.headers["x-request-id"] as string | undefined) ?? null,
-      nonce: (request.headers["x-unmask-nonce"] as string | undefined) ?? null,
+      requestId: (request.headers[REQUEST_ID_HEADER] as string | undefined) ?? null,
+      nonce: (request.headers[NONCE_HEADER] as string | undefined) ?? null,
       path, body, signatureValid: verifySignature(request, path, raw), closedEarly: false,
     };
     recorded.push(record);

@@ -1,7 +1,6 @@
-import type { GenerateResponse } from "./GenerateResponse.js"
-import type { StepEvent } from "./StepEvent.js"
+import type { GenerateResponse, StepFrame } from "@unmask/wire"
 
 /** What a running generation yields: step events (when streaming), then one Done. */
 export type GenerationUpdate =
-  | { readonly _tag: "Step"; readonly event: StepEvent }
+  | { readonly _tag: "Step"; readonly event: StepFrame }
   | { readonly _tag: "Done"; readonly response: GenerateResponse }

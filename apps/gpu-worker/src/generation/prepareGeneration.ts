@@ -33,7 +33,7 @@ const modelFor = (request: WireRequest, models: ModelRegistry["Service"]["models
   const model = models.get(name)
   if (model === undefined) {
     return Effect.fail(new InvalidRequest({
-      code: "model_not_found",
+      code: "unknown_model",
       field: "model",
       message: `no model "${name}" is loaded here; loaded: ${[...models.keys()].join(", ")}`,
     }))

@@ -58,7 +58,7 @@ export const HttpServerLive = Layer.effect(
       return c.json(body, status)
     })
     app.onError((error, c) => {
-      const { status, body } = apiError(500, "internal", error.message)
+      const { status, body } = apiError(500, "internal_error", error.message)
       return c.json(body, status)
     })
 

@@ -1,9 +1,9 @@
 import type { ModelError } from "@unmask/core"
+import { EVENT_STREAM_HEADERS, formatEvent, type GenerateResponse } from "@unmask/wire"
 import { Cause, Context, Effect, Exit, Stream } from "effect"
 import type { Context as HonoContext, Hono } from "hono"
 import { bodyLimit } from "hono/body-limit"
 import type { WorkerSettings } from "../config/WorkerConfig.js"
-import type { GenerateResponse } from "../generation/GenerateResponse.js"
 import type { GenerationUpdate } from "../generation/GenerationUpdate.js"
 import { Generation } from "../generation/Generation.js"
 import type { InvalidRequest } from "../generation/InvalidRequest.js"
@@ -13,13 +13,17 @@ import { WorkerMetrics } from "../metrics/WorkerMetrics.js"
 import { ModelRegistry } from "../models/ModelRegistry.js"
 import { AdmissionControl } from "../scheduler/AdmissionControl.js"
 import { type ApiError, apiError, toApiError } from "./ApiError.js"
-import { serverSentEvent } from "./serverSentEvents.js"
 import { verifyEdgeSignature } from "./verifyEdgeSignature.js"
 
 export type GenerateRouteServices = Generation | AdmissionControl | WorkerMetrics | ModelRegistry
 
 /** Status label for a client that went away before its answer was complete (nginx's convention). */
 const CLIENT_CLOSED = "499"
+
+const encoder = new TextEncoder()
+
+/** One server-sent event: `event: <name>` and its JSON data. */
+const serverSentEvent = (event: string, data: unknown): Uint8Array => encoder.encode(formatEvent(event, JSON.stringify(data)))
 
 const sendError = (c: HonoContext, error: ApiError) => c.json(error.body, error.status, error.headers ?? {})
 
@@ -71,7 +75,7 @@ export const registerGenerateRoute = (
       c,
       labels,
       prepared.receivedAt,
-      error?._tag === "Some" ? toApiError(error.value) : apiError(500, "internal", "generation ended without a result"),
+      error?._tag === "Some" ? toApiError(error.value) : apiError(500, "internal_error", "generation ended without a result"),
     )
   }
 
@@ -92,11 +96,7 @@ export const registerGenerateRoute = (
       ),
     )
     return new Response(Stream.toReadableStreamWith(frames, context, { signal: c.req.raw.signal }), {
-      headers: {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        "x-accel-buffering": "no",
-      },
+      headers: EVENT_STREAM_HEADERS,
     })
   }
 
@@ -107,7 +107,7 @@ export const registerGenerateRoute = (
         c,
         unknownRequest,
         performance.now(),
-        apiError(413, "payload_too_large", `the body exceeds ${settings.limits.maxBodyBytes} bytes`),
+        apiError(413, "body_too_large", `the body exceeds ${settings.limits.maxBodyBytes} bytes`),
       ),
   })
   app.use("/v1/*", limitBody)
@@ -130,7 +130,7 @@ export const registerGenerateRoute = (
         c,
         requestLabels(body, models),
         receivedAt,
-        error._tag === "Some" ? toApiError(error.value) : apiError(500, "internal", Cause.pretty(accepted.cause)),
+        error._tag === "Some" ? toApiError(error.value) : apiError(500, "internal_error", Cause.pretty(accepted.cause)),
       )
     }
     const { prepared, ticket } = accepted.value

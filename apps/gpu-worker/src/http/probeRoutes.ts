@@ -4,7 +4,7 @@ import type { AddressRange } from "../config/AddressRange.js"
 import type { WorkerMetrics } from "../metrics/WorkerMetrics.js"
 import type { LoadedModel } from "../models/LoadedModel.js"
 import type { ModelRegistry } from "../models/ModelRegistry.js"
-import { apiError, type ApiErrorBody } from "./ApiError.js"
+import { apiError } from "./ApiError.js"
 import { peerFilter } from "./probeAccess.js"
 
 /** What `/readyz` tells about one loaded model, under its name. */
@@ -31,10 +31,8 @@ export const registerProbeRoutes = (
   const isAllowedPeer = peerFilter(probeAllowFrom)
   const privateProbe = async (c: Context, next: Next) => {
     if (isAllowedPeer(getConnInfo(c).remote.address)) return next()
-    const body: ApiErrorBody = {
-      error: { code: "forbidden", message: `${c.req.path} answers only to the addresses in PROBE_ALLOW_FROM (default: loopback)` },
-    }
-    return c.json(body, 403)
+    const { status, body } = apiError(403, "forbidden", `${c.req.path} answers only to the addresses in PROBE_ALLOW_FROM (default: loopback)`)
+    return c.json(body, status)
   }
   app.use("/readyz", privateProbe)
   app.use("/metrics", privateProbe)

@@ -1,6 +1,6 @@
 import type { GenerationResult, TokenIds } from "@unmask/core"
+import type { GenerateResponse } from "@unmask/wire"
 import { Effect } from "effect"
-import type { GenerateResponse } from "../generation/GenerateResponse.js"
 import type { CanvasSpan } from "../generation/PreparedCanvas.js"
 import type { DecodeRuns } from "./DecodeRuns.js"
 import { beforeEos, renderCanvas } from "./renderCanvas.js"

@@ -1,6 +1,6 @@
 import type { Frame, TokenIds } from "@unmask/core"
+import type { StepFrame } from "@unmask/wire"
 import { Effect } from "effect"
-import type { StepEvent } from "../generation/StepEvent.js"
 import type { CanvasView } from "./CanvasView.js"
 import type { DecodeRuns } from "./DecodeRuns.js"
 import { renderCanvas } from "./renderCanvas.js"
@@ -26,7 +26,7 @@ export const toStepEvent = (
   view: CanvasView,
   ids: TokenIds,
   decodeRuns: DecodeRuns,
-): Effect.Effect<StepEvent> => {
+): Effect.Effect<StepFrame> => {
   const { region, committed } = generatedPart(frame, view)
   return renderCanvas(region, ids, decodeRuns).pipe(
     Effect.map((text) => ({

@@ -1,3 +1,4 @@
+import { readServerSentEvents } from "@unmask/wire"
 import { quantile } from "../../stats/summarize.js"
 import { addUsage, NO_USAGE, type UsageTotals, usageOf } from "./usageTotals.js"
 import type { SoakLane } from "./soakPlan.js"
@@ -23,29 +24,10 @@ export interface LaneResult {
   readonly latencyMs: { readonly p50: number; readonly p95: number }
 }
 
-interface ServerSentEvent {
-  readonly event: string
-  readonly data: unknown
-}
-
-/** Reads an SSE body event by event; stops early when `onEvent` returns false. */
-const readEvents = async (body: ReadableStream<Uint8Array>, onEvent: (event: ServerSentEvent) => boolean) => {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader()
-  let buffered = ""
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    buffered += chunk.value
-    let end = buffered.indexOf("\n\n")
-    while (end !== -1) {
-      const lines = buffered.slice(0, end).split("\n")
-      buffered = buffered.slice(end + 2)
-      const event = lines.find((line) => line.startsWith("event: "))?.slice(7) ?? "message"
-      const data = lines.filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("\n")
-      if (data !== "" && !onEvent({ event, data: JSON.parse(data) })) {
-        await reader.cancel()
-        return
-      }
-      end = buffered.indexOf("\n\n")
-    }
+/** Reads an SSE body (@unmask/wire's parser) event by event, data parsed; stops early (cancelling the body) when `onEvent` returns false. */
+const readEvents = async (body: ReadableStream<Uint8Array>, onEvent: (event: { readonly event: string; readonly data: unknown }) => boolean) => {
+  for await (const { event, data } of readServerSentEvents(body)) {
+    if (data !== "" && !onEvent({ event, data: JSON.parse(data) })) return
   }
 }
 
