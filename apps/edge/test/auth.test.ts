@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { adminHeaders, callEdge, createKey, env } from "./support/edge.js";
-import { sha256Hex } from "../src/auth/api-key.js";
+import { sha256Hex } from "../src/keys/digest.js";
 
 const modelsWith = (authorization?: string, overrides: Partial<Cloudflare.Env> = {}) =>
   callEdge("/v1/models", { headers: authorization === undefined ? {} : { Authorization: authorization } }, overrides);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { DailyUsage } from "../src/limits/key-limiter.js";
+import type { DailyUsage } from "../src/limits/admission-policy.js";
 import { countTokens } from "../src/tokens/tokenizer.js";
 import { createKey, env, keyHeaders, post, readEvents, startEdgeCall } from "./support/edge.js";
 

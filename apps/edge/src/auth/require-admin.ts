@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.js";
 import { ApiError } from "../errors.js";
-import { digestsEqual, sha256 } from "./api-key.js";
+import { digestsEqual, sha256 } from "../keys/digest.js";
 
 /** The key-management API: `Authorization: Bearer <ADMIN_SECRET>`, compared in constant time. */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {

@@ -1,8 +1,9 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.js";
 import { invalidApiKey } from "../errors.js";
+import { parseApiKey } from "../keys/api-key.js";
+import { digestsEqual, hexToBytes, sha256 } from "../keys/digest.js";
 import { KeyStore } from "../keys/key-store.js";
-import { digestsEqual, hexToBytes, parseApiKey, sha256 } from "./api-key.js";
 
 /** Compared against when the key id is unknown, so every failure does the same work. */
 const NO_MATCH = new Uint8Array(32);

@@ -1,7 +1,7 @@
 import type { GenerateResponse } from "@unmask/wire";
 import type { GenerationProgress } from "../forward/generation-progress.js";
 import type { RelayEnd } from "../forward/worker-events.js";
-import type { GenerationOutcome } from "../limits/key-limiter.js";
+import type { GenerationOutcome } from "../limits/admission-policy.js";
 
 /** Nothing reached a worker's model: the request is counted, nothing is charged. */
 export const NOTHING_COMPUTED: GenerationOutcome = { usage: null, chargedTokens: 0 };

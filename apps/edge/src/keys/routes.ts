@@ -1,13 +1,13 @@
 import { Schema } from "effect";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
-import { generateApiKey, isKeyId } from "../auth/api-key.js";
 import { requireAdmin } from "../auth/require-admin.js";
 import { ApiError } from "../errors.js";
-import type { DailyUsage } from "../limits/key-limiter.js";
+import type { DailyUsage } from "../limits/admission-policy.js";
 import { KeyLimitsPatch } from "../limits/key-limits.js";
 import { jsonBody } from "../validation/json-body.js";
 import { strictStandardSchema } from "../validation/standard-schema.js";
+import { generateApiKey, isKeyId } from "./api-key.js";
 import { KeyStore } from "./key-store.js";
 
 const CreateKeyBody = strictStandardSchema(

@@ -1,3 +1,5 @@
+import { sha256Hex, toHex } from "./digest.js";
+
 /**
  * API keys look like `umk_<id>_<secret>`: the 16-hex-digit id finds the record, the whole key is
  * checked against its stored SHA-256 hash. Only the hash is ever stored.
@@ -17,20 +19,8 @@ export const parseApiKey = (key: string): ParsedApiKey | null => {
   return match?.[1] === undefined ? null : { id: match[1], key };
 };
 
-export const toHex = (bytes: ArrayBuffer | Uint8Array): string =>
-  [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-
 const toBase64Url = (bytes: Uint8Array): string =>
   btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-
-export const sha256 = async (text: string): Promise<Uint8Array> =>
-  new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-
-export const sha256Hex = async (data: string | Uint8Array): Promise<string> =>
-  toHex(await crypto.subtle.digest("SHA-256", typeof data === "string" ? new TextEncoder().encode(data) : data));
-
-export const hexToBytes = (hex: string): Uint8Array =>
-  Uint8Array.from(hex.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
 
 /** A fresh key and the hash to store for it. */
 export const generateApiKey = async (): Promise<{ id: string; key: string; hashHex: string }> => {
@@ -38,7 +28,3 @@ export const generateApiKey = async (): Promise<{ id: string; key: string; hashH
   const key = `umk_${id}_${toBase64Url(crypto.getRandomValues(new Uint8Array(32)))}`;
   return { id, key, hashHex: await sha256Hex(key) };
 };
-
-/** Compares two equal-length digests in constant time. */
-export const digestsEqual = (a: Uint8Array, b: Uint8Array): boolean =>
-  a.byteLength === b.byteLength && crypto.subtle.timingSafeEqual(a, b);
