@@ -11,6 +11,7 @@ export type ErrorCode =
   | "invalid_parameter"
   | "unknown_model"
   | "unsupported_for_model"
+  | "model_has_no_chat_template"
   | "context_length_exceeded"
   | "request_exceeds_token_limit"
   | "body_too_large"

@@ -74,6 +74,27 @@ describe("POST /v1/completions", () => {
   });
 });
 
+describe("POST /v1/chat/completions", () => {
+  const messages = [{ role: "user", content: "Tell me a story" }];
+
+  it.each(["unmask-diffusion", "unmask-diffusion-fast", "unmask-ar"])("refuses %s with model_has_no_chat_template, pointing to /v1/completions", async (model) => {
+    const { response } = await post("/v1/chat/completions", key, { model, messages, temperature: 0.7 });
+    expect(response.status).toBe(400);
+    const { error } = await response.json<{ error: { code: string; message: string; field: string } }>();
+    expect(error).toMatchObject({ code: "model_has_no_chat_template", field: "model", type: "invalid_request_error" });
+    expect(error.message).toContain("/v1/completions");
+  });
+
+  it("still checks the key, the model and the body first", async () => {
+    const noKey = await callEdge("/v1/chat/completions", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ model: "unmask-ar", messages }) });
+    expect(noKey.response.status).toBe(401);
+    const unknown = await post("/v1/chat/completions", key, { model: "gpt-4o", messages });
+    expect(await unknown.response.json()).toMatchObject({ error: { code: "unknown_model", field: "model" } });
+    const noMessages = await post("/v1/chat/completions", key, { model: "unmask-ar" });
+    expect(await noMessages.response.json()).toMatchObject({ error: { code: "invalid_parameter", field: "messages" } });
+  });
+});
+
 describe("the openai npm client, unmodified", () => {
   const client = () =>
     new OpenAI({
@@ -106,6 +127,12 @@ describe("the openai npm client, unmodified", () => {
   it("lists the models", async () => {
     const models = await client().models.list();
     expect(models.data.map((model) => model.id)).toEqual(["unmask-diffusion", "unmask-diffusion-fast", "unmask-ar"]);
+  });
+
+  it("gets the chat completions refusal as a typed 400", async () => {
+    await expect(client().chat.completions.create({ model: "unmask-ar", messages: [{ role: "user", content: "Hi" }] })).rejects.toMatchObject({
+      status: 400, code: "model_has_no_chat_template",
+    });
   });
 
   it("surfaces the edge's errors as typed API errors", async () => {

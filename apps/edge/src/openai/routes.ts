@@ -10,6 +10,7 @@ import { checkInfillCanvas } from "../generation/infill-canvas.js";
 import { startGeneration } from "../generation/start-generation.js";
 import { servedModel } from "../served-model.js";
 import { jsonBody } from "../validation/json-body.js";
+import { ChatCompletionBody } from "./chat-completion-body.js";
 import { CompletionBody, snakeCase } from "./completion-body.js";
 import { choice, completionHeader, completionUsage, finishReasonOf } from "./completion-format.js";
 import { completionStream } from "./completion-stream.js";
@@ -41,7 +42,10 @@ const workerRequest = (body: CompletionBody, model: Model): WorkerGenerateReques
   ...(body.suffix === undefined || body.suffix === null ? {} : { suffix: body.suffix }),
 });
 
-/** `GET /v1/models` and the OpenAI-compatible `POST /v1/completions`. */
+/**
+ * `GET /v1/models`, the OpenAI-compatible `POST /v1/completions`, and `POST /v1/chat/completions`,
+ * which every served model refuses (no chat template) with a pointer to completions.
+ */
 export const openAiRoutes = new Hono<AppEnv>()
   .get("/v1/models", (c) =>
     c.json({
@@ -50,6 +54,14 @@ export const openAiRoutes = new Hono<AppEnv>()
         id: model.id, object: "model", created: 0, owned_by: "unmask", kind: model.kind, context_length: model.contextLength,
       })),
     }))
+  .post("/v1/chat/completions", ...jsonBody(ChatCompletionBody), (c) => {
+    const model = servedModel(c.get("config").models, c.req.valid("json").model, "model");
+    throw new ApiError(
+      400, "model_has_no_chat_template",
+      `${model.id} is a story model without a chat template: it continues text rather than answering messages. Send the story's beginning as "prompt" to POST /v1/completions.`,
+      "model",
+    );
+  })
   .post("/v1/completions", ...jsonBody(CompletionBody, snakeCase), async (c) => {
     const body = c.req.valid("json");
     if (body.n !== undefined && body.n !== 1) {
@@ -75,5 +87,5 @@ export const openAiRoutes = new Hono<AppEnv>()
     });
     const { body: stream, finished } = relayWorkerEvents(generation.upstream, generation.call, translation, c.get("config").keepAliveMs);
     c.executionCtx.waitUntil(finished);
-  return c.body(stream, 200, EVENT_STREAM_HEADERS);
+    return c.body(stream, 200, EVENT_STREAM_HEADERS);
   });
