@@ -22,7 +22,7 @@ describe("validation of POST /v1/completions", () => {
     ["a diffusion parameter for an AR model", { ...base, model: "unmask-ar", steps: 4 }, "steps", '"steps" applies only to diffusion models.'],
     ["an AR parameter for a diffusion model", { ...base, top_p: 0.9 }, "top_p", '"top_p" applies only to autoregressive models.'],
     ["too many stop sequences", { ...base, stop: ["a", "b", "c", "d", "e"] }, "stop", '"stop" must be'],
-    ["n above 1", { ...base, n: 2 }, "n", '"n" must be 1: one completion per request is supported.'],
+    ["n above 8", { ...base, n: 9 }, "n", '"n" must be an integer from 1 to 8.'],
     ["an unknown cache mode", { ...base, cache: "both" }, "cache", '"cache" must be "none" | "prefix" | "dual".'],
     ["both threshold and factor", { ...base, threshold: 0.9, factor: 1 }, "factor", "threshold and factor are alternative rules: give one of them"],
     ["a factor of 0", { ...base, factor: 0 }, "factor", '"factor" must be'],

@@ -18,6 +18,7 @@ export const ErrorCode = Schema.Literals([
   "invalid_admin_secret",
   "admin_disabled",
   "unsupported_media_type",
+  "model_has_no_chat_template",
   "context_length_exceeded",
   "request_exceeds_token_limit",
   "headers_too_large",

@@ -11,6 +11,15 @@ export interface RelayTranslation {
   onEnd(end: RelayEnd, send: (text: string) => void): void;
 }
 
+/** One worker call among several relayed into one stream, and what the client sees of it before the common end. */
+export interface RelaySource {
+  upstream: Response;
+  call: UpstreamCall;
+  onStep(frame: StepFrame, send: (text: string) => void): void;
+  /** This call ended (the common end follows once every call has). */
+  onEnd?(end: RelayEnd, send: (text: string) => void): void;
+}
+
 /**
  * Streams a worker's events to the client through `translation`, with a keep-alive comment
  * whenever the stream has been idle for `keepAliveMs`. A client that cancels aborts the upstream
@@ -23,6 +32,18 @@ export const relayWorkerEvents = (
   call: UpstreamCall,
   translation: RelayTranslation,
   keepAliveMs: number,
+): { body: ReadableStream<Uint8Array>; finished: Promise<void> } =>
+  relayWorkerEventStreams([{ upstream, call, onStep: translation.onStep }], ([end], send) => translation.onEnd(end!, send), keepAliveMs);
+
+/**
+ * `relayWorkerEvents` for several worker calls interleaved in one stream, each frame written as it
+ * arrives. When one call fails, the others are aborted (their ends are `cancelled`); `onEnd` gets
+ * every call's end, in the order of `sources`, once all have ended.
+ */
+export const relayWorkerEventStreams = (
+  sources: readonly RelaySource[],
+  onEnd: (ends: RelayEnd[], send: (text: string) => void) => void,
+  keepAliveMs: number,
 ): { body: ReadableStream<Uint8Array>; finished: Promise<void> } => {
   const encoder = new TextEncoder();
   let cancelled = false;
@@ -31,6 +52,7 @@ export const relayWorkerEvents = (
   const finished = new Promise<void>((resolve) => {
     markFinished = resolve;
   });
+  const abortAll = (): void => sources.forEach(({ call }) => call.abort());
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       const send = (text: string): void => {
@@ -43,8 +65,15 @@ export const relayWorkerEvents = (
         clearTimeout(keepAlive);
         keepAlive = setTimeout(() => send(KEEP_ALIVE_COMMENT), keepAliveMs);
       };
-      void readWorkerEvents(upstream, call, (frame) => translation.onStep(frame, send)).then((end) => {
-        translation.onEnd(cancelled ? { kind: "cancelled" } : end, send);
+      const relayed = sources.map(async (source): Promise<RelayEnd> => {
+        const end = await readWorkerEvents(source.upstream, source.call, (frame) => source.onStep(frame, send));
+        const told: RelayEnd = cancelled ? { kind: "cancelled" } : end;
+        if (told.kind === "failed") abortAll();
+        source.onEnd?.(told, send);
+        return told;
+      });
+      void Promise.all(relayed).then((ends) => {
+        onEnd(ends, send);
         ended = true;
         clearTimeout(keepAlive);
         if (!cancelled) controller.close();
@@ -53,7 +82,7 @@ export const relayWorkerEvents = (
     },
     cancel() {
       cancelled = true;
-      call.abort();
+      abortAll();
     },
   });
   return { body, finished };

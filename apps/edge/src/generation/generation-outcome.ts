@@ -27,3 +27,16 @@ export const generationOutcome = (end: RelayEnd, computed: GenerationProgress, p
   const delivered = end.kind === "cancelled" || clientStreams;
   return { usage, chargedTokens: delivered ? promptTokens + computed.positions : 0 };
 };
+
+/** The outcome of several generations admitted together: usage and charges add up (no usage when none reported any). */
+export const summedOutcome = (outcomes: readonly GenerationOutcome[]): GenerationOutcome => {
+  const reported = outcomes.flatMap(({ usage }) => (usage === null ? [] : [usage]));
+  return {
+    usage: reported.length === 0 ? null : {
+      promptTokens: reported.reduce((sum, usage) => sum + usage.promptTokens, 0),
+      completionTokens: reported.reduce((sum, usage) => sum + usage.completionTokens, 0),
+      nfe: reported.reduce((sum, usage) => sum + usage.nfe, 0),
+    },
+    chargedTokens: outcomes.reduce((sum, outcome) => sum + outcome.chargedTokens, 0),
+  };
+};

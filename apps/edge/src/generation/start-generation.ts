@@ -6,9 +6,10 @@ import { ApiError } from "../errors.js";
 import { forwardGenerate } from "../forward/forward.js";
 import { UpstreamCall } from "../forward/upstream-call.js";
 import { type RelayEnd, readWorkerEvents } from "../forward/worker-events.js";
+import type { GenerationOutcome } from "../limits/admission-policy.js";
 import { type FieldNaming, renameFieldsIn } from "../validation/standard-schema.js";
 import { admitGeneration } from "./admission.js";
-import { generationOutcome, NOTHING_COMPUTED } from "./generation-outcome.js";
+import { generationOutcome, NOTHING_COMPUTED, summedOutcome } from "./generation-outcome.js";
 import { checkInfillCanvas, fixedTokenCount } from "./infill-canvas.js";
 import { type ResolvedRequest, resolveSamplerParams } from "./sampler-params.js";
 
@@ -34,20 +35,8 @@ const workerRefusal = async (upstream: Response, naming: FieldNaming): Promise<A
   return new ApiError(502, "upstream_rejected", `The GPU worker refused the request: ${message}`);
 };
 
-/**
- * The path every generation takes: sampler parameters resolved once by core (a bad one fails here,
- * before any token is reserved), an infilling canvas checked, the prompt counted against the model's
- * context, the key's limits admitted (reserving prompt + maxTokens), then the resolved request
- * signed and forwarded with failover.
- */
-export const startGeneration = async (
-  c: Context<AppEnv>,
-  model: Model,
-  unchecked: GenerateRequest,
-  naming: FieldNaming,
-): Promise<StartedGeneration> => {
-  const request = resolveSamplerParams(unchecked, model.kind, naming);
-  checkInfillCanvas(request, model, naming);
+/** The prompt's tokens of a checked request, or 400 `context_length_exceeded` when it and its maxTokens do not fit the model. */
+const promptTokensWithinContext = (request: ResolvedRequest, model: Model, naming: FieldNaming): number => {
   const promptTokens = fixedTokenCount(request);
   // One position of the context holds the BOS token the worker prepends.
   if (promptTokens + 1 + request.maxTokens > model.contextLength) {
@@ -58,31 +47,75 @@ export const startGeneration = async (
       promptAloneFits ? naming("maxTokens") : naming("prompt"),
     );
   }
-  const reservedTokens = promptTokens + request.maxTokens;
-  const admitted = await admitGeneration(c, reservedTokens, naming);
-  const call = new UpstreamCall(c.get("config").upstreamTimeoutMs, c.req.raw.signal);
-  let upstream: Response;
-  try {
-    upstream = await forwardGenerate(c.get("config"), request, c.get("requestId"), call);
-  } catch (error) {
-    // No worker answered (or the client left first): a worker sends its headers before computing.
-    admitted.settle(NOTHING_COMPUTED);
-    throw error;
-  }
-  if (!upstream.ok) {
-    admitted.settle(NOTHING_COMPUTED);
-    throw await workerRefusal(upstream, naming);
-  }
-  return {
-    request,
-    upstream,
-    call,
-    readAnswer: async () => {
-      const end = await readWorkerEvents(upstream, call, () => {});
-      admitted.settle(generationOutcome(end, call.progress, promptTokens, false));
-      if (end.kind === "done") return end.response;
-      throw end.kind === "failed" ? end.error : new ApiError(502, "upstream_interrupted", "The request was cancelled before the generation finished.");
-    },
-    settleStream: (end) => admitted.settle(generationOutcome(end, call.progress, promptTokens, true)),
-  };
+  return promptTokens;
 };
+
+/**
+ * The path every generation takes: sampler parameters resolved once by core (a bad one fails here,
+ * before any token is reserved), an infilling canvas checked, each prompt counted against the model's context, the key's limits admitted once for all of them (reserving
+ * prompt + maxTokens each), then each signed request forwarded with failover, all at once (the
+ * worker batches concurrent requests). The admission is settled with the sum of their outcomes
+ * once every one has ended. If any is refused or reaches no worker, the others are aborted and
+ * that error is thrown: a client never gets a silently missing generation.
+ */
+export const startGenerations = async (
+  c: Context<AppEnv>,
+  model: Model,
+  unchecked: readonly GenerateRequest[],
+  naming: FieldNaming,
+): Promise<StartedGeneration[]> => {
+  const requests = unchecked.map((request) => {
+    const resolved = resolveSamplerParams(request, model.kind, naming);
+    checkInfillCanvas(resolved, model, naming);
+    return resolved;
+  });
+  const promptTokens = requests.map((request) => promptTokensWithinContext(request, model, naming));
+  const reservedTokens = requests.reduce((sum, request, index) => sum + promptTokens[index]! + request.maxTokens, 0);
+  const admitted = await admitGeneration(c, reservedTokens, naming);
+  const outcomes: Array<GenerationOutcome | undefined> = requests.map(() => undefined);
+  let unsettled = requests.length;
+  const settle = (index: number, outcome: GenerationOutcome): void => {
+    if (outcomes[index] !== undefined) return;
+    outcomes[index] = outcome;
+    if (--unsettled === 0) admitted.settle(summedOutcome(outcomes as GenerationOutcome[]));
+  };
+  const calls = requests.map(() => new UpstreamCall(c.get("config").upstreamTimeoutMs, c.req.raw.signal));
+  const forwarded = await Promise.allSettled(requests.map((request, index) => forwardGenerate(c.get("config"), request, c.get("requestId"), calls[index]!)));
+  const failure = forwarded.find((attempt) => attempt.status === "rejected" || !attempt.value.ok);
+  if (failure !== undefined) {
+    // No worker computed anything yet (a worker sends its headers before computing).
+    forwarded.forEach((attempt, index) => {
+      if (attempt.status === "fulfilled" && attempt !== failure) {
+        calls[index]!.abort();
+        void attempt.value.body?.cancel().catch(() => {});
+      }
+      settle(index, NOTHING_COMPUTED);
+    });
+    // No worker answered (or the client left first), or one refused.
+    throw failure.status === "rejected" ? failure.reason : await workerRefusal(failure.value, naming);
+  }
+  return requests.map((request, index) => {
+    const upstream = (forwarded[index] as PromiseFulfilledResult<Response>).value;
+    const call = calls[index]!;
+    return {
+      request,
+      upstream,
+      call,
+      readAnswer: async () => {
+        const end = await readWorkerEvents(upstream, call, () => {});
+        settle(index, generationOutcome(end, call.progress, promptTokens[index]!, false));
+        if (end.kind === "done") return end.response;
+        throw end.kind === "failed" ? end.error : new ApiError(502, "upstream_interrupted", "The request was cancelled before the generation finished.");
+      },
+      settleStream: (end) => settle(index, generationOutcome(end, call.progress, promptTokens[index]!, true)),
+    };
+  });
+};
+
+/** One generation through `startGenerations`. */
+export const startGeneration = async (
+  c: Context<AppEnv>,
+  model: Model,
+  unchecked: GenerateRequest,
+  naming: FieldNaming,
+): Promise<StartedGeneration> => (await startGenerations(c, model, [unchecked], naming))[0]!;

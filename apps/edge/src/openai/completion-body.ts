@@ -15,7 +15,10 @@ const Stop = Schema.Union([
 export const CompletionBody = strictStandardSchema(
   Schema.Struct({
     model: Schema.String,
-    prompt: Schema.String,
+    /** One text, or several (each gets `n` choices); token-id prompts are refused in `completionPrompts`. */
+    prompt: Schema.Union([Schema.String, Schema.Array(Schema.Unknown)]),
+    /** Return the prompt ahead of each choice's text. */
+    echo: Schema.optionalKey(Schema.Boolean),
     /** OpenAI's legacy infilling field: text after the completion, which becomes the middle (diffusion models). */
     suffix: Schema.optionalKey(Schema.NullOr(Schema.String)),
     max_tokens: Schema.optionalKey(Schema.Number),
@@ -37,6 +40,11 @@ export const CompletionBody = strictStandardSchema(
   }),
 );
 export type CompletionBody = typeof CompletionBody.Type;
+
+/** The most choices one prompt may ask for (`n`). */
+export const MAX_CHOICES_PER_PROMPT = 8;
+/** The most prompts in one request's `prompt` array; with `n`, at most this many generations in all. */
+export const MAX_GENERATIONS_PER_REQUEST = 16;
 
 /** The OpenAI API spells the worker's camelCase fields in snake_case. */
 export const snakeCase = (field: string): string => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);

@@ -14,7 +14,7 @@ export interface CompletionUsage {
 
 export interface CompletionChoice {
   text: string;
-  index: 0;
+  index: number;
   logprobs: null;
   finish_reason: FinishReason | null;
 }
@@ -34,17 +34,30 @@ export const completionHeader = (requestId: string, model: string): CompletionHe
   model,
 });
 
-export const choice = (text: string, finishReason: FinishReason | null): CompletionChoice =>
-  ({ text, index: 0, logprobs: null, finish_reason: finishReason });
+export const choice = (text: string, finishReason: FinishReason | null, index: number): CompletionChoice =>
+  ({ text, index, logprobs: null, finish_reason: finishReason });
 
-export const completionUsage = ({ usage }: GenerateResponse): CompletionUsage => ({
-  prompt_tokens: usage.promptTokens,
-  completion_tokens: usage.completionTokens,
-  total_tokens: usage.promptTokens + usage.completionTokens,
-  nfe: usage.nfe,
-  steps: usage.steps,
-  tokens_per_forward: usage.tokensPerForward,
-});
+const sumOf = (answers: readonly GenerateResponse[], measure: (usage: GenerateResponse["usage"]) => number): number =>
+  answers.reduce((sum, { usage }) => sum + measure(usage), 0);
+
+/**
+ * The usage of a completion's generations summed (each of the P×n generations reads its own
+ * prompt, so prompt tokens count once per choice); tokens per forward is generated positions over
+ * all model calls.
+ */
+export const completionUsage = (answers: readonly GenerateResponse[]): CompletionUsage => {
+  const promptTokens = sumOf(answers, (usage) => usage.promptTokens);
+  const completionTokens = sumOf(answers, (usage) => usage.completionTokens);
+  const nfe = sumOf(answers, (usage) => usage.nfe);
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    nfe,
+    steps: sumOf(answers, (usage) => usage.steps),
+    tokens_per_forward: answers.length === 1 ? answers[0]!.usage.tokensPerForward : nfe === 0 ? 0 : sumOf(answers, (usage) => usage.tokensPerForward * usage.nfe) / nfe,
+  };
+};
 
 /** A stop sequence or the end-of-text token both count as "stop"; running out of tokens is "length". */
 export const finishReasonOf = (answer: GenerateResponse, stoppedBySequence: boolean): FinishReason =>

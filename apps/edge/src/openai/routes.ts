@@ -1,22 +1,24 @@
-import { EVENT_STREAM_HEADERS, type GenerateRequest } from "@unmask/wire";
+import { EVENT_STREAM_HEADERS, type GenerateRequest, type GenerateResponse } from "@unmask/wire";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Model } from "../config.js";
 import { ApiError } from "../errors.js";
-import { relayWorkerEvents } from "../forward/event-relay.js";
-import { startGeneration } from "../generation/start-generation.js";
+import { relayWorkerEventStreams } from "../forward/event-relay.js";
+import { type StartedGeneration, startGenerations } from "../generation/start-generation.js";
 import { servedModel } from "../served-model.js";
 import { jsonBody } from "../validation/json-body.js";
+import { ChatCompletionBody } from "./chat-completion-body.js";
 import { CompletionBody, snakeCase } from "./completion-body.js";
 import { choice, completionHeader, completionUsage, finishReasonOf } from "./completion-format.js";
-import { completionStream } from "./completion-stream.js";
+import { choicesPerPrompt, choiceSeed, completionPrompts } from "./completion-choices.js";
+import { choiceStream, completionStreamEnd } from "./completion-stream.js";
 import { StopSequenceFilter } from "./stop-sequences.js";
 
 /** Drops absent values, so the worker applies its defaults and core's strict schemas see no `undefined`. */
 const present = <T extends object>(fields: T): Partial<T> =>
   Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 
-const workerRequest = (body: CompletionBody, model: Model): GenerateRequest => ({
+const workerRequest = (body: CompletionBody & { prompt: string }, model: Model): GenerateRequest => ({
   prompt: body.prompt,
   mode: model.kind,
   model: model.workerModel,
@@ -38,7 +40,20 @@ const workerRequest = (body: CompletionBody, model: Model): GenerateRequest => (
   ...(body.suffix === undefined || body.suffix === null ? {} : { suffix: body.suffix }),
 });
 
-/** `GET /v1/models` and the OpenAI-compatible `POST /v1/completions`. */
+/** Every choice's answer; when one fails the others are aborted and its error is the request's. */
+const readAllAnswers = async (generations: readonly StartedGeneration[]): Promise<GenerateResponse[]> => {
+  try {
+    return await Promise.all(generations.map((generation) => generation.readAnswer()));
+  } catch (error) {
+    for (const generation of generations) generation.call.abort();
+    throw error;
+  }
+};
+
+/**
+ * `GET /v1/models`, the OpenAI-compatible `POST /v1/completions`, and `POST /v1/chat/completions`,
+ * which every served model refuses (no chat template) with a pointer to completions.
+ */
 export const openAiRoutes = new Hono<AppEnv>()
   .get("/v1/models", (c) =>
     c.json({
@@ -47,29 +62,47 @@ export const openAiRoutes = new Hono<AppEnv>()
         id: model.id, object: "model", created: 0, owned_by: "unmask", kind: model.kind, context_length: model.contextLength,
       })),
     }))
+  .post("/v1/chat/completions", ...jsonBody(ChatCompletionBody), (c) => {
+    const model = servedModel(c.get("config").models, c.req.valid("json").model, "model");
+    throw new ApiError(
+      400, "model_has_no_chat_template",
+      `${model.id} is a story model without a chat template: it continues text rather than answering messages. Send the story's beginning as "prompt" to POST /v1/completions.`,
+      "model",
+    );
+  })
   .post("/v1/completions", ...jsonBody(CompletionBody, snakeCase), async (c) => {
     const body = c.req.valid("json");
-    if (body.n !== undefined && body.n !== 1) {
-      throw new ApiError(400, "invalid_parameter", `"n" must be 1: one completion per request is supported.`, "n");
-    }
+    const prompts = completionPrompts(body.prompt);
+    const n = choicesPerPrompt(body.n, prompts.length);
     const model = servedModel(c.get("config").models, body.model, "model");
     const stops = body.stop === undefined || body.stop === null ? [] : typeof body.stop === "string" ? [body.stop] : body.stop;
-    const request = workerRequest(body, model);
-    const generation = await startGeneration(c, model, request, snakeCase);
-    const header = completionHeader(c.get("requestId"), model.id);
-
-    if (!generation.request.stream) {
-      const answer = await generation.readAnswer();
-      const stopFilter = new StopSequenceFilter(stops);
-      const text = stopFilter.push(answer.text) + stopFilter.flush();
-      return c.json({ ...header, choices: [choice(text, finishReasonOf(answer, stopFilter.stopped))], usage: completionUsage(answer) });
-    }
-    const translation = completionStream(header, {
-      stops,
-      includeUsage: body.stream_options?.include_usage ?? false,
-      onEnd: generation.settleStream,
+    // Choice `index` = prompt × n + j, in the order OpenAI lists them.
+    const choicePrompts = prompts.flatMap((prompt) => Array.from({ length: n }, () => prompt));
+    const { seed: requestSeed, ...unseeded } = body;
+    const requests = choicePrompts.map((prompt, index) => {
+      const seed = choiceSeed(requestSeed, index);
+      return workerRequest({ ...unseeded, prompt, ...(seed === undefined ? {} : { seed }) }, model);
     });
-    const { body: stream, finished } = relayWorkerEvents(generation.upstream, generation.call, translation, c.get("config").keepAliveMs);
+    const generations = await startGenerations(c, model, requests, snakeCase);
+    const header = completionHeader(c.get("requestId"), model.id);
+    const echoed = (index: number): string => (body.echo === true ? choicePrompts[index]! : "");
+
+    if (!generations[0]!.request.stream) {
+      const answers = await readAllAnswers(generations);
+      const choices = answers.map((answer, index) => {
+        const stopFilter = new StopSequenceFilter(stops);
+        const text = stopFilter.push(answer.text) + stopFilter.flush();
+        return choice(echoed(index) + text, finishReasonOf(answer, stopFilter.stopped), index);
+      });
+      return c.json({ ...header, choices, usage: completionUsage(answers) });
+    }
+    const includeUsage = body.stream_options?.include_usage ?? false;
+    const sources = generations.map((generation, index) => ({
+      upstream: generation.upstream,
+      call: generation.call,
+      ...choiceStream(header, { index, stops, echoed: echoed(index), includeUsage }, generation.settleStream),
+    }));
+    const { body: stream, finished } = relayWorkerEventStreams(sources, completionStreamEnd(header, includeUsage), c.get("config").keepAliveMs);
     c.executionCtx.waitUntil(finished);
-  return c.body(stream, 200, EVENT_STREAM_HEADERS);
+    return c.body(stream, 200, EVENT_STREAM_HEADERS);
   });

@@ -17,6 +17,13 @@ const leafHook: SchemaIssue.LeafHook = (issue) => {
 export const strictStandardSchema = <S extends Schema.ConstraintDecoder<unknown>>(schema: S) =>
   Schema.toStandardSchemaV1(schema, { leafHook, parseOptions: { onExcessProperty: "error" } });
 
+/**
+ * Like `strictStandardSchema`, but keys the schema does not name are ignored: for a body only a few
+ * of whose fields are read before it is refused (OpenAI's chat completions).
+ */
+export const lenientStandardSchema = <S extends Schema.ConstraintDecoder<unknown>>(schema: S) =>
+  Schema.toStandardSchemaV1(schema, { leafHook });
+
 /** How a client names a field; the identity for the native API, snake_case for the OpenAI one. */
 export type FieldNaming = (field: string) => string;
 
