@@ -125,7 +125,8 @@ describe("edge in workerd -> gpu-worker -> onnxruntime", () => {
     expect(text).toBe(completion.choices[0]!.text);
     expect(usage).toMatchObject({ prompt_tokens: completion.usage!.prompt_tokens });
 
-    const refused = await client.completions.create({ ...request, model: "unmask-ar" }).catch((error: unknown) => error);
+    const { steps: _diffusionOnly, ...withoutSteps } = request as typeof request & { steps: number };
+    const refused = await client.completions.create({ ...withoutSteps, model: "unmask-ar" }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(OpenAI.APIError);
     expect(refused).toMatchObject({ status: 400, code: "unsupported_for_model" });
   });

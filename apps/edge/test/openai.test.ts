@@ -103,10 +103,10 @@ describe("n, prompt arrays and echo on POST /v1/completions", () => {
     expect(received.map(({ body: sent }) => [sent.prompt, sent.seed]).sort()).toEqual([["Go", 7], ["Go", 8], ["Run away", 10], ["Run away", 9]]);
   });
 
-  it("gives choices after the first seeds 1, 2, … when no seed is given, so they differ", async () => {
+  it("gives the choices seeds 0, 1, 2 (core's default seed plus the index) when no seed is given, so they differ", async () => {
     const requestId = uniqueId();
     await post("/v1/completions", key, { model: "unmask-diffusion", prompt: "Go", n: 3, max_tokens: 8 }, {}, requestId);
-    expect((await recordedFor(requestId)).map(({ body: sent }) => sent.seed ?? null).sort()).toEqual([1, 2, null]);
+    expect((await recordedFor(requestId)).map(({ body: sent }) => sent.seed).sort()).toEqual([0, 1, 2]);
   });
 
   it("prepends the prompt to each choice with echo, plain and streaming", async () => {

@@ -34,7 +34,7 @@ export const choicesPerPrompt = (n: number | undefined, promptCount: number): nu
 /**
  * The seed of choice `index` (= prompt × n + j): `seed + index` (wrapping past MAX_SEED), the
  * worker's default seed 0 standing in when none was given, so choices differ and repeat with
- * the seed. Choice 0 keeps the request's own seed (or none).
+ * the seed. Choice 0 keeps the request's own seed (or none, which core's resolver fills with 0).
  */
 export const choiceSeed = (seed: number | undefined, index: number): number | undefined =>
   index === 0 ? seed : ((seed ?? 0) + index) % (MAX_SEED + 1);
