@@ -72,14 +72,15 @@ export const startGenerations = async (
   const promptTokens = requests.map((request) => promptTokensWithinContext(request, model, naming));
   const reservedTokens = requests.reduce((sum, request, index) => sum + promptTokens[index]! + request.maxTokens, 0);
   const admitted = await admitGeneration(c, reservedTokens, naming);
+  const calls = requests.map(() => new UpstreamCall(c.get("config").upstreamTimeoutMs, c.req.raw.signal));
   const outcomes: Array<GenerationOutcome | undefined> = requests.map(() => undefined);
   let unsettled = requests.length;
   const settle = (index: number, outcome: GenerationOutcome): void => {
     if (outcomes[index] !== undefined) return;
     outcomes[index] = outcome;
+    calls[index]!.end();
     if (--unsettled === 0) admitted.settle(summedOutcome(outcomes as GenerationOutcome[]));
   };
-  const calls = requests.map(() => new UpstreamCall(c.get("config").upstreamTimeoutMs, c.req.raw.signal));
   const forwarded = await Promise.allSettled(requests.map((request, index) => forwardGenerate(c.get("config"), request, c.get("requestId"), calls[index]!)));
   const failure = forwarded.find((attempt) => attempt.status === "rejected" || !attempt.value.ok);
   if (failure !== undefined) {
