@@ -2,8 +2,8 @@ import { AR_ONLY_FIELDS, DEFAULT_GEN_LENGTH, DIFFUSION_ONLY_FIELDS, type Sampler
 import type { GenerateRequest } from "@unmask/wire"
 import type { CliOptions, GenerationMode, SamplerOptions } from "./options.js"
 
-/** The fields each mode sends; the others are left out (the worker would refuse them). */
-const FIELDS: Readonly<Record<GenerationMode, ReadonlyArray<SamplerField>>> = {
+/** The fields each mode sends; the others are left out (the worker would refuse them). The CLI does not ask for logprobs. */
+const FIELDS: Readonly<Record<GenerationMode, ReadonlyArray<SamplerField & keyof SamplerOptions>>> = {
   diffusion: ["maxTokens", "temperature", "seed", ...DIFFUSION_ONLY_FIELDS],
   ar: ["maxTokens", "temperature", "seed", ...AR_ONLY_FIELDS],
 }

@@ -1,4 +1,4 @@
-import { BYTE_OF_CHAR } from "@unmask/wire"
+import { pieceBytes } from "@unmask/wire"
 import { readFileSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -16,16 +16,6 @@ export interface Vocabulary {
 }
 
 const encoder = new TextEncoder()
-
-const pieceBytes = (piece: string): Uint8Array => {
-  const out: Array<number> = []
-  for (const char of piece) {
-    const byte = BYTE_OF_CHAR.get(char)
-    if (byte === undefined) out.push(...encoder.encode(char))
-    else out.push(byte)
-  }
-  return Uint8Array.from(out)
-}
 
 interface TokenizerJson {
   readonly model?: { readonly type?: string; readonly vocab?: Readonly<Record<string, number>> }

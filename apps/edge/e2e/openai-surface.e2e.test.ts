@@ -68,6 +68,23 @@ describe("the OpenAI surface through the unmodified SDK", () => {
     for await (const chunk of unasked) expect(chunk.usage ?? null).toBeNull();
   });
 
+  it.each(["unmask-ar", "unmask-diffusion"])("%s scores each generated token with logprobs: texts that join to the choice's text, values ≤ 0", async (model) => {
+    const completion = await client.completions.create({ model, prompt: "Once upon a time", max_tokens: 8, logprobs: 2 });
+    const [choice] = completion.choices;
+    const logprobs = choice!.logprobs!;
+    expect(logprobs.tokens!.length).toBeGreaterThan(0);
+    expect(logprobs.tokens!.join("")).toBe(choice!.text);
+    expect(logprobs.token_logprobs).toHaveLength(logprobs.tokens!.length);
+    expect(logprobs.top_logprobs).toHaveLength(logprobs.tokens!.length);
+    expect(logprobs.text_offset).toHaveLength(logprobs.tokens!.length);
+    expect(logprobs.token_logprobs!.every((logprob) => logprob <= 0)).toBe(true);
+    for (const top of logprobs.top_logprobs!) {
+      expect(Object.keys(top).length).toBeGreaterThanOrEqual(1);
+      expect(Object.values(top).every((logprob) => logprob <= 0)).toBe(true);
+    }
+    await expect(client.completions.create({ model, prompt: "x", max_tokens: 4, logprobs: 6 })).rejects.toMatchObject({ status: 400, error: { field: "logprobs" } });
+  });
+
   it("refuses bad n and prompt values with a 400 naming the field", async () => {
     await expect(client.completions.create({ model: "unmask-ar", prompt: "x", max_tokens: 4, n: 9 })).rejects.toMatchObject({ status: 400, error: { field: "n" } });
     await expect(client.completions.create({ model: "unmask-ar", prompt: [1, 2, 3], max_tokens: 4 })).rejects.toMatchObject({ status: 400, error: { field: "prompt" } });

@@ -62,7 +62,7 @@ export {
   startDiffusion,
   startTemplateDiffusion,
 } from "./sampling/DiffusionState.js"
-export type { FinishReason, Frame, GenerationEvent, GenerationResult } from "./sampling/GenerationEvent.js"
+export type { FinishReason, Frame, GenerationEvent, GenerationResult, TokenChoice, TokenLogprob } from "./sampling/GenerationEvent.js"
 export { generationStream, type SamplerMachine } from "./sampling/generationStream.js"
 export { type ForbiddenTokens, forbiddenTokensOf } from "./sampling/forbiddenTokens.js"
 export { isGreedy, MIN_SAMPLING_TEMPERATURE } from "./sampling/isGreedy.js"

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest"
 import {
   DEFAULT_GEN_LENGTH,
   MAX_GEN_LENGTH,
+  MAX_LOGPROBS,
   MAX_STEPS,
   resolveGenerationParams,
   type SamplerFields,
@@ -43,6 +44,18 @@ describe("resolveGenerationParams", () => {
       .toEqual({ maxTokens: 4, temperature: 0, stopAtEos: true, seed: 0 })
   })
 
+  it("takes logprobs in both modes, an integer from 0 to MAX_LOGPROBS, null or absent meaning none", () => {
+    expect(MAX_LOGPROBS).toBe(5)
+    expect(resolved("ar", { logprobs: 0 }).params).toMatchObject({ logprobs: 0 })
+    expect(resolved("diffusion", { logprobs: MAX_LOGPROBS }).params).toMatchObject({ logprobs: MAX_LOGPROBS })
+    expect(resolved("ar", { logprobs: null }).params).not.toHaveProperty("logprobs")
+    expect(resolved("diffusion", {}).params).not.toHaveProperty("logprobs")
+    for (const bad of [MAX_LOGPROBS + 1, -1, 1.5, "x", true]) {
+      expect(refusal("ar", { logprobs: bad }).field).toBe("logprobs")
+      expect(refusal("diffusion", { logprobs: bad }).field).toBe("logprobs")
+    }
+  })
+
   it("names core's genLength as the wire's maxTokens, and keeps core's messages", () => {
     expect(refusal("diffusion", { maxTokens: 0 }).field).toBe("maxTokens")
     expect(refusal("diffusion", { maxTokens: MAX_GEN_LENGTH + 1 }).field).toBe("maxTokens")
@@ -65,6 +78,8 @@ describe("resolveGenerationParams", () => {
       ["diffusion", { maxTokens: 16, blockLength: 8, steps: 4, factor: 1, cache: "prefix" }],
       ["diffusion", {}],
       ["ar", { maxTokens: 4, topP: 0.5 }],
+      ["ar", { logprobs: 2 }],
+      ["diffusion", { logprobs: 0 }],
     ] as const) {
       const first = resolved(mode, fields)
       expect(wireFields(first)).not.toHaveProperty("stopAtEos")

@@ -26,6 +26,8 @@ export const GenerateRequest = Schema.Struct({
   factor: optional(Schema.Number),
   cache: optional(Schema.String),
   seed: optional(Schema.Number),
+  /** Score each generated token and list this many most likely alternatives (0..MAX_LOGPROBS); the answer then has `logprobs`. */
+  logprobs: optional(Schema.Number),
   stream: optional(Schema.Boolean),
   /** Diffusion only: text after the generated part; the canvas is prompt, `maxTokens` masks, suffix. */
   suffix: optional(Schema.String),

@@ -13,6 +13,15 @@ export const GenerationUsage = Schema.Struct({
 })
 export type GenerationUsage = typeof GenerationUsage.Type
 
+const TokenChoice = Schema.Struct({ token: Schema.Number, logprob: Schema.Number })
+
+/**
+ * A generated token's log-probability (natural log) under the sampler's distribution at its
+ * position, and the request's `logprobs` most likely tokens there, most likely first.
+ */
+export const TokenLogprob = Schema.Struct({ ...TokenChoice.fields, top: Schema.Array(TokenChoice) })
+export type TokenLogprob = typeof TokenLogprob.Type
+
 /** The non-streaming answer of the worker's `POST /v1/generate`, also the data of the SSE `done` event. */
 export const GenerateResponse = Schema.Struct({
   text: Schema.String,
@@ -25,6 +34,8 @@ export const GenerateResponse = Schema.Struct({
    * spans); `generated` marks the spans the model wrote, cut like `text` at the first end-of-text.
    */
   segments: Schema.optionalKey(Schema.Array(Schema.Struct({ text: Schema.String, generated: Schema.Boolean }))),
+  /** Only when the request asked for `logprobs`: one entry per id of `tokens`, in order. */
+  logprobs: Schema.optionalKey(Schema.Array(TokenLogprob)),
   timings: Schema.Struct({ queueMs: Schema.Number, totalMs: Schema.Number, modelMs: Schema.Number }),
 })
 export type GenerateResponse = typeof GenerateResponse.Type

@@ -17,3 +17,16 @@ export const BYTE_OF_CHAR: ReadonlyMap<string, number> = (() => {
   }
   return new Map(bytes.map((byte, i) => [String.fromCodePoint(chars[i]!), byte]))
 })()
+
+const encoder = new TextEncoder()
+
+/** The bytes a byte-level BPE vocabulary piece stands for; a character outside the byte alphabet (an added token's) as its UTF-8. */
+export const pieceBytes = (piece: string): Uint8Array => {
+  const out: Array<number> = []
+  for (const char of piece) {
+    const byte = BYTE_OF_CHAR.get(char)
+    if (byte === undefined) out.push(...encoder.encode(char))
+    else out.push(byte)
+  }
+  return Uint8Array.from(out)
+}

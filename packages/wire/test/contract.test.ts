@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { BYTE_OF_CHAR, decodeErrorBody, decodeWorkerEvent, ErrorCode, REQUEST_ID_HEADER } from "../src/index.js"
+import { BYTE_OF_CHAR, decodeErrorBody, pieceBytes, decodeWorkerEvent, ErrorCode, REQUEST_ID_HEADER } from "../src/index.js"
 
 const step = { step: 0, block: 0, text: "[MASK]", committed: [], nfe: 1, tokens: [4094] }
 const done = {
@@ -21,6 +21,12 @@ describe("the worker's events", () => {
     const error = { error: { code: "model_error", message: "boom" } }
     expect(decodeWorkerEvent("error", JSON.stringify(error))).toEqual({ event: "error", data: error })
     expect(decodeWorkerEvent("message", "not json")).toBeUndefined()
+  })
+
+  it("carries the per-token logprobs of a done answer when the request asked for them", () => {
+    const scored = { ...done, logprobs: [{ token: 7, logprob: -0.5, top: [{ token: 7, logprob: -0.5 }, { token: 9, logprob: -1.25 }] }] }
+    expect(decodeWorkerEvent("done", JSON.stringify(scored))).toEqual({ event: "done", data: scored })
+    expect(() => decodeWorkerEvent("done", JSON.stringify({ ...scored, logprobs: [{ token: 7, logprob: null, top: [] }] }))).toThrow()
   })
 
   it("throws on data that breaks the contract", () => {
@@ -57,6 +63,8 @@ describe("the GPT-2 byte table", () => {
     expect(BYTE_OF_CHAR.get("A")).toBe(65)
     expect(BYTE_OF_CHAR.get("Ġ")).toBe(32)
     expect(BYTE_OF_CHAR.get("Ċ")).toBe(10)
+    expect(Array.from(pieceBytes("ĠhiĊ"))).toEqual([32, 104, 105, 10])
+    expect(Array.from(pieceBytes("<|endoftext|>"))).toEqual(Array.from(new TextEncoder().encode("<|endoftext|>")))
   })
 
   it("names the request id header", () => {

@@ -25,6 +25,8 @@ export const NativeGenerateBody = strictStandardSchema(
     factor: Schema.optionalKey(Schema.Number),
     cache: Schema.optionalKey(Schema.Literals(["none", "prefix", "dual"])),
     seed: Schema.optionalKey(Schema.Number),
+    /** Score each generated token and list this many alternatives (0..MAX_LOGPROBS): the answer's `logprobs`. */
+    logprobs: Schema.optionalKey(Schema.Number),
     stream: Schema.optionalKey(Schema.Boolean),
     /** Infilling: the text after the generated part (diffusion models). */
     suffix: Schema.optionalKey(Schema.String),

@@ -30,6 +30,8 @@ export const CompletionBody = strictStandardSchema(
     stop: Schema.optionalKey(Schema.NullOr(Stop)),
     stream: Schema.optionalKey(Schema.Boolean),
     stream_options: Schema.optionalKey(Schema.NullOr(Schema.Struct({ include_usage: Schema.optionalKey(Schema.Boolean) }))),
+    /** Score each generated token and list this many alternatives (0..MAX_LOGPROBS, core's range); not with `stream`. */
+    logprobs: Schema.optionalKey(Schema.NullOr(Schema.Number)),
     steps: Schema.optionalKey(Schema.Number),
     block_length: Schema.optionalKey(Schema.Number),
     remasking: Schema.optionalKey(Schema.Literals(["low_confidence", "random", "margin", "entropy"])),

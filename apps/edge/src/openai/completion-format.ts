@@ -1,4 +1,5 @@
 import type { GenerateResponse } from "@unmask/wire";
+import type { CompletionLogprobs } from "./completion-logprobs.js";
 
 export type FinishReason = "stop" | "length";
 
@@ -15,7 +16,8 @@ export interface CompletionUsage {
 export interface CompletionChoice {
   text: string;
   index: number;
-  logprobs: null;
+  /** With the request's `logprobs`, the scores of the choice's tokens; else null. */
+  logprobs: CompletionLogprobs | null;
   finish_reason: FinishReason | null;
 }
 
@@ -34,8 +36,12 @@ export const completionHeader = (requestId: string, model: string): CompletionHe
   model,
 });
 
-export const choice = (text: string, finishReason: FinishReason | null, index: number): CompletionChoice =>
-  ({ text, index, logprobs: null, finish_reason: finishReason });
+export const choice = (
+  text: string,
+  finishReason: FinishReason | null,
+  index: number,
+  logprobs: CompletionLogprobs | null = null,
+): CompletionChoice => ({ text, index, logprobs, finish_reason: finishReason });
 
 const sumOf = (answers: readonly GenerateResponse[], measure: (usage: GenerateResponse["usage"]) => number): number =>
   answers.reduce((sum, { usage }) => sum + measure(usage), 0);

@@ -10,6 +10,7 @@ import { jsonBody } from "../validation/json-body.js";
 import { ChatCompletionBody } from "./chat-completion-body.js";
 import { CompletionBody, snakeCase } from "./completion-body.js";
 import { choice, completionHeader, completionUsage, finishReasonOf } from "./completion-format.js";
+import { completionLogprobs } from "./completion-logprobs.js";
 import { choicesPerPrompt, choiceSeed, completionPrompts } from "./completion-choices.js";
 import { choiceStream, completionStreamEnd } from "./completion-stream.js";
 import { StopSequenceFilter } from "./stop-sequences.js";
@@ -37,6 +38,7 @@ const workerRequest = (body: CompletionBody & { prompt: string }, model: Model):
     cache: body.cache,
     seed: body.seed,
   }),
+  ...(body.logprobs === undefined || body.logprobs === null ? {} : { logprobs: body.logprobs }),
   ...(body.suffix === undefined || body.suffix === null ? {} : { suffix: body.suffix }),
 });
 
@@ -75,6 +77,13 @@ export const openAiRoutes = new Hono<AppEnv>()
     const prompts = completionPrompts(body.prompt);
     const n = choicesPerPrompt(body.n, prompts.length);
     const model = servedModel(c.get("config").models, body.model, "model");
+    if (body.stream === true && body.logprobs !== undefined && body.logprobs !== null) {
+      throw new ApiError(
+        400, "invalid_parameter",
+        `"logprobs" is not supported with "stream": true (a diffusion canvas fills in any order); ask without streaming.`,
+        "logprobs",
+      );
+    }
     const stops = body.stop === undefined || body.stop === null ? [] : typeof body.stop === "string" ? [body.stop] : body.stop;
     // Choice `index` = prompt × n + j, in the order OpenAI lists them.
     const choicePrompts = prompts.flatMap((prompt) => Array.from({ length: n }, () => prompt));
@@ -92,7 +101,8 @@ export const openAiRoutes = new Hono<AppEnv>()
       const choices = answers.map((answer, index) => {
         const stopFilter = new StopSequenceFilter(stops);
         const text = stopFilter.push(answer.text) + stopFilter.flush();
-        return choice(echoed(index) + text, finishReasonOf(answer, stopFilter.stopped), index);
+        const logprobs = answer.logprobs === undefined ? null : completionLogprobs(answer.logprobs, text.length, echoed(index).length);
+        return choice(echoed(index) + text, finishReasonOf(answer, stopFilter.stopped), index, logprobs);
       });
       return c.json({ ...header, choices, usage: completionUsage(answers) });
     }

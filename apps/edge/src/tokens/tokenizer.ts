@@ -1,7 +1,11 @@
 import { Tokenizer } from "@huggingface/tokenizers";
+import { pieceBytes } from "@unmask/wire";
 import tokenizerJson from "../../../../models/tokenizer/tokenizer.json" with { type: "json" };
 
-const shippedTokenizerJson = tokenizerJson as { added_tokens: Array<{ id: number; special: boolean }> };
+const shippedTokenizerJson = tokenizerJson as {
+  model: { vocab: Record<string, number> };
+  added_tokens: Array<{ id: number; content: string; special: boolean }>;
+};
 
 /** End-of-text, mask and pad: any of them ends the readable text. */
 const SPECIAL_IDS = new Set(shippedTokenizerJson.added_tokens.filter((token) => token.special).map((token) => token.id));
@@ -31,4 +35,35 @@ export const settledPrefixText = (tokens: readonly number[]): string => {
   const settled = end === -1 ? [...tokens] : tokens.slice(0, end);
   if (settled.length === 0) return "";
   return sharedTokenizer().decode(settled, { skip_special_tokens: false }).replace(/\uFFFD+$/, "");
+};
+
+let tokenBytes: ReadonlyArray<Uint8Array | undefined> | undefined;
+/** The bytes of every id of the shipped byte-level vocabulary (an added token: its text), built once per isolate. */
+const sharedTokenBytes = (): ReadonlyArray<Uint8Array | undefined> => {
+  if (tokenBytes !== undefined) return tokenBytes;
+  const bytes: Array<Uint8Array | undefined> = [];
+  for (const [piece, id] of Object.entries(shippedTokenizerJson.model.vocab)) bytes[id] = pieceBytes(piece);
+  for (const added of shippedTokenizerJson.added_tokens) bytes[added.id] = new TextEncoder().encode(added.content);
+  return (tokenBytes = bytes);
+};
+
+const bytesOf = (id: number): Uint8Array => sharedTokenBytes()[id] ?? new Uint8Array(0);
+
+/**
+ * One id decoded on its own, as the tokenizer decodes it: a piece that is only part of a UTF-8
+ * character reads as U+FFFD.
+ */
+export const tokenText = (id: number): string => new TextDecoder().decode(bytesOf(id));
+
+/**
+ * The text each of `tokens` adds to their decoded whole, so that the pieces join to exactly that
+ * text: a character split over several tokens appears on the one that completes it (the earlier
+ * ones add ""), and an incomplete one at the end reads as U+FFFD on the last token.
+ */
+export const tokenPieces = (tokens: readonly number[]): string[] => {
+  const decoder = new TextDecoder();
+  const pieces = tokens.map((id) => decoder.decode(bytesOf(id), { stream: true }));
+  const rest = decoder.decode();
+  if (pieces.length > 0) pieces[pieces.length - 1] += rest;
+  return pieces;
 };

@@ -5,6 +5,7 @@
  * @unmask/wire), bound to its own origin, and records what it received. The end-to-end suite
  * against the real gpu-worker does not use it.
  *
+ * With `logprobs` the answer carries canned scores (`cannedScores`), not a model's.
  * Scenarios are chosen by markers in the prompt: `[[slow]]` streams a frame every 100 ms for
  * 30 s (to observe cancellation), `[[break]]` drops the connection after two frames, `[[reject]]`
  * answers 400 naming `blockLength`.
@@ -74,6 +75,13 @@ const arFrames = (answer: number[], maxTokens: number) => {
   return { final, frames };
 };
 
+/** Canned per-token scores: token i has logprob −(i + 1)/10 and leads `count` alternatives, each 1 lower than the last. */
+const cannedScores = (tokens: number[], count: number) =>
+  tokens.map((token, i) => {
+    const logprob = -(i + 1) / 10;
+    return { token, logprob, top: Array.from({ length: count }, (_, k) => ({ token: k === 0 ? token : (token + k) % EOS_ID, logprob: logprob - k })) };
+  });
+
 const generate = async (request: IncomingMessage, response: ServerResponse, body: Record<string, unknown>, record: RecordedRequest) => {
   const prompt = String(body.prompt);
   const maxTokens = Number(body.maxTokens);
@@ -90,6 +98,7 @@ const generate = async (request: IncomingMessage, response: ServerResponse, body
     finishReason: eos === -1 ? "length" : "eos",
     usage: { promptTokens: encode(prompt).length, completionTokens: generated.length, nfe: frames.length, steps: frames.length, tokensPerForward: final.length / frames.length },
     timings: { queueMs: 1, totalMs: 5, modelMs: 4 },
+    ...(typeof body.logprobs === "number" ? { logprobs: cannedScores(generated, body.logprobs) } : {}),
   };
   if (body.stream !== true) return json(response, 200, done);
 

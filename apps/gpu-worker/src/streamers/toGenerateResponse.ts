@@ -31,8 +31,9 @@ const filledSpans = (
 }
 
 /**
- * A finished generation as the API answer. Text and tokens stop before the first end-of-text token
- * (a diffusion canvas keeps sampling after one); cutting there reports finishReason "eos".
+ * A finished generation as the API answer. Text, tokens and their logprobs (when asked for) stop
+ * before the first end-of-text token (a diffusion canvas keeps sampling after one); cutting there
+ * reports finishReason "eos".
  */
 export const toGenerateResponse = (
   result: GenerationResult,
@@ -57,6 +58,7 @@ export const toGenerateResponse = (
         tokensPerForward: result.nfe === 0 ? 0 : Math.round((1000 * result.tokens.length) / result.nfe) / 1000,
       },
       ...(filled === undefined ? {} : { segments: filled }),
+      ...(result.logprobs === undefined ? {} : { logprobs: result.logprobs.slice(0, tokens.length) }),
       timings: {
         queueMs: Math.round(timings.queueMs),
         totalMs: Math.round(performance.now() - timings.receivedAt),

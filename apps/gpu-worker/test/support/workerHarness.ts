@@ -12,6 +12,13 @@ export const postJson = (worker: RunningWorker, body: unknown, init: RequestInit
     ...init,
   })
 
+/** POSTs a generation that must succeed and returns its JSON body, untyped (the tests assert its shape). */
+export const generateOk = async (worker: RunningWorker, body: unknown): Promise<any> => {
+  const response = await postJson(worker, body)
+  if (response.status !== 200) throw new Error(`expected 200, got ${response.status}: ${await response.text()}`)
+  return response.json()
+}
+
 export interface ServerSentEvent {
   readonly event: string
   readonly data: any

@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 import { FiniteBetween, IntBetween, withDefault } from "./fields.js"
-import { MAX_CFG_SCALE, MAX_FACTOR, MAX_GEN_LENGTH, MAX_SEED, MAX_STEPS, MAX_TEMPERATURE } from "./limits.js"
+import { MAX_CFG_SCALE, MAX_FACTOR, MAX_GEN_LENGTH, MAX_LOGPROBS, MAX_SEED, MAX_STEPS, MAX_TEMPERATURE } from "./limits.js"
 
 /** How a diffusion step ranks masked positions; the highest-ranked are committed. */
 export const Remasking = Schema.Literals(["low_confidence", "random", "margin", "entropy"])
@@ -58,5 +58,7 @@ export const DiffusionParams = Schema.Struct({
   cache: CacheMode.pipe(withDefault("none")),
   stopAtEos: Schema.Boolean.pipe(withDefault(false)),
   seed: IntBetween(0, MAX_SEED).pipe(withDefault(0)),
+  /** Given: score every committed token and list this many most likely alternatives (see `TokenLogprob`). */
+  logprobs: Schema.optionalKey(IntBetween(0, MAX_LOGPROBS)),
 }).check(blockStructure, oneParallelRule).pipe(Schema.brand("DiffusionParams"))
 export type DiffusionParams = typeof DiffusionParams.Type

@@ -16,3 +16,5 @@ export const MAX_TOP_K = 1024
 export const MAX_SEED = 0xffffffff
 /** Most spans in one request's template (`segments`). */
 export const MAX_SEGMENTS = 64
+/** Most alternatives a request may ask to see per generated token (`logprobs`); OpenAI's completions allow 5. */
+export const MAX_LOGPROBS = 5

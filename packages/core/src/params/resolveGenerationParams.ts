@@ -16,8 +16,15 @@ export const DIFFUSION_ONLY_FIELDS = ["steps", "blockLength", "remasking", "cfgS
 /** Request fields that only an autoregressive model reads. */
 export const AR_ONLY_FIELDS = ["topK", "topP"] as const
 
+/** Request fields that both modes read, besides the length. */
+const BOTH_MODES_FIELDS = ["temperature", "seed", "logprobs"] as const
+
 /** The sampler fields of a request as the wire (the worker's and the edge's native API) names them. */
-export type SamplerField = "maxTokens" | "temperature" | "seed" | typeof DIFFUSION_ONLY_FIELDS[number] | typeof AR_ONLY_FIELDS[number]
+export type SamplerField =
+  | "maxTokens"
+  | typeof BOTH_MODES_FIELDS[number]
+  | typeof DIFFUSION_ONLY_FIELDS[number]
+  | typeof AR_ONLY_FIELDS[number]
 
 /** A request's sampler fields, untrusted; `undefined` and `null` both mean "not given". */
 export type SamplerFields = { readonly [K in SamplerField]?: unknown }
@@ -63,12 +70,12 @@ export const resolveGenerationParams = (
   if (misplaced !== undefined) return Effect.fail(misplaced)
   const length = fields.maxTokens ?? DEFAULT_GEN_LENGTH
   const resolved: Effect.Effect<ResolvedParams, InvalidParams> = mode === "ar"
-    ? decodeParams(ArParams)({ ...given(fields, ["temperature", "seed", ...AR_ONLY_FIELDS]), maxTokens: length })
+    ? decodeParams(ArParams)({ ...given(fields, [...BOTH_MODES_FIELDS, ...AR_ONLY_FIELDS]), maxTokens: length })
       .pipe(Effect.map((params) => ({ mode, params })))
     : decodeParams(DiffusionParams)({
       steps: length,
       remasking: DEFAULT_REMASKING,
-      ...given(fields, ["temperature", "seed", ...DIFFUSION_ONLY_FIELDS]),
+      ...given(fields, [...BOTH_MODES_FIELDS, ...DIFFUSION_ONLY_FIELDS]),
       genLength: length,
     }).pipe(Effect.map((params) => ({ mode, params })))
   return Effect.mapError(resolved, inWireNames)
@@ -77,14 +84,14 @@ export const resolveGenerationParams = (
 /** Resolved parameters in the wire's field names: the length always, the others where they apply. */
 export type WireParams =
   & { readonly maxTokens: number }
-  & Partial<Pick<DiffusionParams, typeof DIFFUSION_ONLY_FIELDS[number] | "temperature" | "seed">>
+  & Partial<Pick<DiffusionParams, typeof DIFFUSION_ONLY_FIELDS[number] | typeof BOTH_MODES_FIELDS[number]>>
   & Partial<Pick<ArParams, typeof AR_ONLY_FIELDS[number]>>
 
 /** Resolved parameters as the wire's request fields: what the edge forwards once it has resolved a request. */
 export const wireFields = (resolved: ResolvedParams): WireParams => {
   if (resolved.mode === "ar") {
-    const { maxTokens, temperature, seed, topK, topP } = resolved.params
-    return { maxTokens, temperature, seed, ...(topK === undefined ? {} : { topK }), ...(topP === undefined ? {} : { topP }) }
+    const { stopAtEos: _stopAtEos, ...rest } = resolved.params
+    return rest
   }
   const { genLength, stopAtEos: _stopAtEos, ...rest } = resolved.params
   return { maxTokens: genLength, ...rest }

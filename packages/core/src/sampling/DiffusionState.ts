@@ -9,11 +9,12 @@ import { makeRng, type Rng } from "../random/Rng.js"
 import { numTransferTokens } from "../schedule/numTransferTokens.js"
 import { classifierFreeGuidance } from "./classifierFreeGuidance.js"
 import { type ForbiddenTokens, forbiddenTokensOf } from "./forbiddenTokens.js"
-import type { FinishReason, Frame, GenerationResult } from "./GenerationEvent.js"
+import type { FinishReason, Frame, GenerationResult, TokenLogprob } from "./GenerationEvent.js"
 import { type CanvasTemplate, layOutTemplate, maskedCount, promptTemplate } from "./CanvasTemplate.js"
 import { isGreedy } from "./isGreedy.js"
 import { predictFromConfidence, predictPosition, type Prediction } from "./predictPosition.js"
 import { type Candidate, type CommitRule, selectCommits } from "./selectCommits.js"
+import { tokenLogprob } from "./tokenLogprob.js"
 import { validatePrompt } from "./validatePrompt.js"
 
 /**
@@ -52,6 +53,8 @@ export interface DiffusionState {
   /** With a KV cache: the cache filled at the start of `cachedBlock`. */
   readonly cache: DenoiserCache | undefined
   readonly cachedBlock: number
+  /** With `params.logprobs`: each committed canvas position's score, taken at the step that committed it. */
+  readonly logprobs: ReadonlyMap<number, TokenLogprob> | undefined
 }
 
 /**
@@ -91,6 +94,7 @@ export const startTemplateDiffusion = (
       finishReason: undefined,
       cache: undefined,
       cachedBlock: -1,
+      logprobs: params.logprobs === undefined ? undefined : new Map(),
     }
   })
 
@@ -153,9 +157,12 @@ export const cacheWindow = ({ plan, canvas, block }: DiffusionState): Window => 
 /** Whether the next cached step must refill the cache with a full forward (at every block start). */
 export const needsFill = (state: DiffusionState): boolean => state.cache === undefined || state.cachedBlock !== state.block
 
-/** The confidence summary is enough for greedy decoding without guidance; anything else needs full logits. */
+/**
+ * The confidence summary is enough for greedy decoding without guidance; anything else needs full
+ * logits, and so does scoring the committed tokens (`logprobs`).
+ */
 export const predictionsWanted = ({ plan }: DiffusionState): "logits" | "confidence" =>
-  isGreedy(plan.params.temperature) && plan.params.cfgScale === 0 ? "confidence" : "logits"
+  isGreedy(plan.params.temperature) && plan.params.cfgScale === 0 && plan.params.logprobs === undefined ? "confidence" : "logits"
 
 const commitRule = (state: DiffusionState): CommitRule => {
   const { threshold, factor } = state.plan.params
@@ -181,12 +188,34 @@ const finishReasonOf = (plan: DiffusionPlan, canvas: Int32Array, block: number):
 }
 
 /**
+ * The scores so far plus this step's commits, each under the distribution its position was
+ * predicted from (the guided logits with cfgScale > 0, mask and pad excluded, temperature 1).
+ */
+const withCommitScores = (
+  state: DiffusionState,
+  scores: ReadonlyMap<number, TokenLogprob>,
+  predictions: WindowPredictions,
+  window: Window,
+  chosen: ReadonlyArray<Candidate>,
+): ReadonlyMap<number, TokenLogprob> => {
+  if (predictions._tag !== "Logits") throw new Error("logprobs need the full logits, but the step got a confidence summary")
+  const { plan } = state
+  const next = new Map(scores)
+  for (const { position, token } of chosen) {
+    const logits = logitsAt(predictions.logits, position - window.start, plan)
+    next.set(position, tokenLogprob(logits, token, plan.params.logprobs ?? 0, plan.forbidden))
+  }
+  return next
+}
+
+/**
  * One denoising step from the model's predictions for a window of the canvas (by default all of it,
  * as from `denoiserInput(state)`): predict every masked position of the current block (in position
  * order, so the random draws are reproducible), commit the scheduled number (or the threshold's or
  * factor's choice), and move on to the next block once this one is full. Positions of later blocks
  * never commit; committed and fixed positions never change. `cache` is the cache the predictions
- * were made with, kept for the next step of the same block.
+ * were made with, kept for the next step of the same block. With `logprobs` the committed tokens
+ * are scored (this needs logits predictions, see `predictionsWanted`).
  */
 export const advance = (
   state: DiffusionState,
@@ -225,20 +254,22 @@ export const advance = (
     finishReason: finishReasonOf(plan, canvas, block),
     cache: cache ?? state.cache,
     cachedBlock: cache === undefined ? state.cachedBlock : state.block,
+    logprobs: state.logprobs === undefined ? undefined : withCommitScores(state, state.logprobs, predictions, window, chosen),
   }
   return [frame, next]
 }
 
 /** The result of a finished generation (undefined while it is still running); tokens are the generated positions in canvas order. */
-export const diffusionResult = ({ plan, canvas, committedPerStep, finishReason }: DiffusionState): GenerationResult | undefined => {
+export const diffusionResult = ({ plan, canvas, committedPerStep, finishReason, logprobs }: DiffusionState): GenerationResult | undefined => {
   if (finishReason === undefined) return undefined
-  const generated = plan.maskedPositions
-  const end = finishReason === "eos" ? firstEos(plan, canvas) ?? generated.length : generated.length
+  const generated = plan.maskedPositions.subarray(0, finishReason === "eos" ? firstEos(plan, canvas) ?? plan.maskedPositions.length : undefined)
   return {
-    tokens: Array.from(generated.subarray(0, end), (position) => canvas[position]!),
+    tokens: Array.from(generated, (position) => canvas[position]!),
     nfe: committedPerStep.length,
     steps: committedPerStep.length,
     committedPerStep,
     finishReason,
+    // Every generated position before the end was committed by some step, so it has a score.
+    ...(logprobs === undefined ? {} : { logprobs: Array.from(generated, (position) => logprobs.get(position)!) }),
   }
 }

@@ -38,7 +38,12 @@ const plainStep = (state: DiffusionState): Step => {
 /** With a block KV cache: a full forward that refills the cache at each block start, then window-only forwards. */
 const cachedStep = (state: DiffusionState): Step => {
   const request = { batch: denoiserInput(state), window: cacheWindow(state), wants: predictionsWanted(state) }
-  const expected = { batch: request.batch.batch, length: request.window.end - request.window.start, vocab: state.plan.ids.vocabSize }
+  const expected = {
+    batch: request.batch.batch,
+    length: request.window.end - request.window.start,
+    vocab: state.plan.ids.vocabSize,
+    wants: request.wants,
+  }
   return Denoiser.use(({ cached: denoiser }) =>
     denoiser === undefined
       ? Effect.fail(new ModelError({ message: `cache "${state.plan.params.cache}" needs a denoiser with a block KV cache` }))
