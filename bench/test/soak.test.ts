@@ -91,9 +91,12 @@ describe("usage of an answer", () => {
 
 describe("stack memory", () => {
   it("finds the worker among a real process tree by its command line and reads its resident memory", async () => {
-    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)", "apps/gpu-worker/dist/main.js"], { stdio: "ignore" })
+    const child = spawn(process.execPath, ["-e", "console.log('up'); setTimeout(() => {}, 30000)", "apps/gpu-worker/dist/main.js"], {
+      stdio: ["ignore", "pipe", "ignore"]
+    })
     try {
-      await new Promise((resolve) => child.once("spawn", resolve))
+      // Read its memory once the child runs JavaScript: right after "spawn" it may still be a bare exec (4 MB on CI).
+      await new Promise((resolve) => child.stdout.once("data", resolve))
       const sample = sampleStackMemory(process.pid, 0)
       expect(sample.workerPid).toBe(child.pid)
       expect(sample.workerMb).toBeGreaterThan(5)
