@@ -32,6 +32,10 @@ export const readWorkerEvents = async (upstream: Response, call: UpstreamCall, o
     }
     return { kind: "failed", error: interrupted("The GPU worker closed the stream before the generation finished.") };
   } catch (error) {
+    // The body keeps the error that ended it, held from workerd's native side, and V8 keeps an error's
+    // stack frames (with this relay's closures: the call, both Responses, the request) until `stack` is
+    // first read. Unread, every stream the client cancelled stayed on the edge's heap for good.
+    void (error as Error | undefined)?.stack;
     if (call.abandoned) return { kind: "cancelled" };
     if (call.timedOut) return { kind: "failed", error: upstreamTimeout() };
     console.error("reading the worker's events failed:", error);
