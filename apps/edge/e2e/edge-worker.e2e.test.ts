@@ -8,15 +8,7 @@ let worker: RunningWorker;
 let edgeUrl: string;
 let adminSecret: string;
 
-const createKey = async (limits: Record<string, number> = {}) => {
-  const response = await fetch(`${edgeUrl}/admin/keys`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${adminSecret}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ name: "e2e", limits }),
-  });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { key: string }).key;
-};
+const createKey = (limits: Record<string, number> = {}) => stack.createKey("e2e", limits);
 
 beforeAll(async () => {
   // A deep queue, so a burst of identical requests all reach the worker (none refused as queue_full).

@@ -27,10 +27,7 @@ afterAll(async () => {
 
 describe("a hung worker first in WORKER_ORIGINS", () => {
   it("is passed after its response deadline: the real worker answers, within about 10 s", async () => {
-    const created = await fetch(`${stack.edgeUrl}/admin/keys`, {
-      method: "POST", headers: { Authorization: `Bearer ${stack.adminSecret}`, "Content-Type": "application/json" }, body: JSON.stringify({ name: "failover" }),
-    });
-    const { key } = (await created.json()) as { key: string };
+    const key = await stack.createKey("failover");
     const complete = () =>
       fetch(`${stack.edgeUrl}/v1/completions`, {
         method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },

@@ -16,13 +16,7 @@ let key: string;
 beforeAll(async () => {
   stack = await startEdgeStack({ MAX_TOKENS: "250" });
   edgeUrl = stack.edgeUrl;
-  const created = await fetch(`${edgeUrl}/admin/keys`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${stack.adminSecret}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ name: "hostile", limits: { requestsPerMinute: 1000, tokensPerMinute: 1_000_000, concurrentRequests: 8 } }),
-  });
-  expect(created.status).toBe(201);
-  key = ((await created.json()) as { key: string }).key;
+  key = await stack.createKey("hostile", { requestsPerMinute: 1000, tokensPerMinute: 1_000_000, concurrentRequests: 8 });
 });
 
 afterAll(() => stack?.close());

@@ -8,13 +8,7 @@ let client: OpenAI;
 
 beforeAll(async () => {
   stack = await startEdgeStack();
-  const response = await fetch(`${stack.edgeUrl}/admin/keys`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${stack.adminSecret}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ name: "openai-surface" }),
-  });
-  expect(response.status).toBe(201);
-  const { key } = (await response.json()) as { key: string };
+  const key = await stack.createKey("openai-surface");
   client = new OpenAI({ apiKey: key, baseURL: `${stack.edgeUrl}/v1`, maxRetries: 0 });
 });
 

@@ -13,8 +13,12 @@ const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 export interface EdgeStack {
   readonly edgeUrl: string;
   readonly edgePort: number;
+  /** wrangler dev's inspector for the edge's isolate (Chrome DevTools Protocol). */
+  readonly inspectorUrl: string;
   readonly adminSecret: string;
   readonly worker: RunningWorker;
+  /** A new API key (through the admin API) with these limits over the defaults. */
+  readonly createKey: (name: string, limits?: Readonly<Record<string, number>>) => Promise<string>;
   readonly close: () => Promise<void>;
 }
 
@@ -44,10 +48,11 @@ export const startEdgeStack = async (workerEnv: Environment = {}, options: { rea
   const worker = await startWorker({ env: { PORT: "0", HOST: "127.0.0.1", EDGE_SHARED_SECRET: signingSecret, ...workerEnv } });
   const edgePort = await freePort();
   const edgeUrl = `http://127.0.0.1:${edgePort}`;
+  const inspectorPort = await freePort();
   const stateDir = mkdtempSync(join(tmpdir(), "unmask-e2e-"));
   const edge: ChildProcess = spawn(
     join(repoRoot, "node_modules/.bin/wrangler"),
-    ["dev", "--ip", "127.0.0.1", "--port", String(edgePort), "--persist-to", stateDir,
+    ["dev", "--ip", "127.0.0.1", "--port", String(edgePort), "--inspector-port", String(inspectorPort), "--persist-to", stateDir,
       "--var", `WORKER_SIGNING_SECRET:${signingSecret}`, "--var", `ADMIN_SECRET:${adminSecret}`, "--var", `WORKER_ORIGINS:${[...(options.originsBefore ?? []), worker.url].join(",")}`],
     { cwd: repoRoot, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" }, stdio: "ignore" },
   );
@@ -62,5 +67,14 @@ export const startEdgeStack = async (workerEnv: Environment = {}, options: { rea
     await close();
     throw error;
   }
-  return { edgeUrl, edgePort, adminSecret, worker, close };
+  const createKey = async (name: string, limits: Readonly<Record<string, number>> = {}) => {
+    const response = await fetch(`${edgeUrl}/admin/keys`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${adminSecret}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ name, limits }),
+    });
+    if (response.status !== 201) throw new Error(`POST /admin/keys answered ${response.status}: ${await response.text()}`);
+    return ((await response.json()) as { key: string }).key;
+  };
+  return { edgeUrl, edgePort, inspectorUrl: `ws://127.0.0.1:${inspectorPort}/ws`, adminSecret, worker, createKey, close };
 };
