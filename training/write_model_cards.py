@@ -34,7 +34,7 @@ def int8_section(name):
     calls = ", ".join(f"{shape}: {t['fp32']:.2f} → {t['int8']:.2f} ms" for shape, t in check["msPerCall"].items())
     return f"""## int8 variant (`model.int8.onnx`)
 Dynamic int8 quantisation of every weight MatMul (`training/quantize.py`). Measured by
-`node training/measure-int8.mjs {name} models/{name}/model.int8.onnx` (onnxruntime-node, CPU, 1 thread,
+`node training/measureInt8.mjs {name} models/{name}/model.int8.onnx` (onnxruntime-node, CPU, 1 thread,
 best of 3 rounds of 10 calls; `int8-check.json`): {calls}; validation loss
 {check['loss']['fp32']:.4f} → {check['loss']['int8']:.4f} ({100 * check['lossChange']:+.2f} %). Kept: faster, and within 2 %.
 The worker runs it with `MODEL_PRECISION=int8` (not the default: its dynamic activation scales make
@@ -148,7 +148,7 @@ The same weights exported by `training/export_cached.py` for Fast-dLLM's block K
 `attention_mask` [B, C + Q]; outputs raw logits (row q predicts position q + 1), `present_kv` of the
 query tokens, and a fused confidence head (`top_ids`, `top_probs` [B, Q, 2] and `entropy` [B, Q] of the
 softmax with `[MASK]` excluded). With C = 0 it is a full forward equal to `model.onnx`; parity with
-PyTorch and with the plain graph is tested in `models/test/cached-parity.test.ts`. Used by the worker
+PyTorch and with the plain graph is tested in `models/test/cachedParity.test.ts`. Used by the worker
 for `cache: "prefix" | "dual"`.
 
 ## Samples

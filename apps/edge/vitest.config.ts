@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { FAKE_SIGNING_SECRET } from "./test/support/fake-origins.js";
+import { FAKE_SIGNING_SECRET } from "./test/support/fakeOrigins.js";
 
 export const TEST_ADMIN_SECRET = "test-admin-secret";
 
@@ -27,7 +27,7 @@ export default defineConfig({
     }),
   ],
   test: {
-    globalSetup: ["test/support/global-setup.ts"],
+    globalSetup: ["test/support/globalSetup.ts"],
     include: ["test/**/*.test.ts"],
   },
 });

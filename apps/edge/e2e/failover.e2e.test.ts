@@ -1,6 +1,6 @@
 import { type Server, type Socket, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EdgeStack, startEdgeStack } from "./support/edge-stack.js";
+import { type EdgeStack, startEdgeStack } from "./support/edgeStack.js";
 
 // Fault injection: a worker that accepts TCP connections and never answers a byte sits first in
 // WORKER_ORIGINS, the real worker second; wrangler dev runs the edge with wrangler.toml's deadlines.

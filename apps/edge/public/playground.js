@@ -2,7 +2,7 @@
 // `stream: true` and animates every `event: step` frame. EventSource cannot send an Authorization
 // header, so the stream is read with fetch and @unmask/wire's SSE parser; wire's GPT-2 byte table
 // decodes the tokenizer's pieces. Both come from ./vendor/wire.js, which wrangler bundles from
-// packages/wire before it serves this folder (apps/edge/scripts/bundle-wire.mjs).
+// packages/wire before it serves this folder (apps/edge/scripts/bundleWire.mjs).
 import { BYTE_OF_CHAR, EVENT_STREAM_TYPE, readServerSentEvents } from "./vendor/wire.js";
 
 const KEY_STORAGE = "unmask.apiKey";

@@ -2,16 +2,16 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppEnv } from "./app-env.js";
-import { ipRateLimit } from "./auth/ip-rate-limit.js";
-import { requireApiKey } from "./auth/require-api-key.js";
+import type { AppEnv } from "./appEnv.js";
+import { ipRateLimit } from "./auth/ipRateLimit.js";
+import { requireApiKey } from "./auth/requireApiKey.js";
 import { readConfig } from "./config.js";
 import { ApiError, errorResponse } from "./errors.js";
 import { keyRoutes } from "./keys/routes.js";
 import { nativeRoutes } from "./native/routes.js";
 import { openAiRoutes } from "./openai/routes.js";
-import { headerSizeLimit } from "./validation/header-size-limit.js";
-import { requestBodyGuard } from "./validation/request-body-guard.js";
+import { headerSizeLimit } from "./validation/headerSizeLimit.js";
+import { requestBodyGuard } from "./validation/requestBodyGuard.js";
 
 export const app = new Hono<AppEnv>()
   .use(requestId())

@@ -1,7 +1,7 @@
 import { Schema } from "effect";
 import type { Env } from "./env.js";
 import { ApiError } from "./errors.js";
-import { KeyLimits } from "./limits/key-limits.js";
+import { KeyLimits } from "./limits/keyLimits.js";
 
 const commaList = (value: string): string[] =>
   value.split(",").map((item) => item.trim()).filter((item) => item.length > 0);

@@ -1,4 +1,4 @@
-import type { KeyLimiter } from "./limits/key-limiter.js";
+import type { KeyLimiter } from "./limits/KeyLimiter.js";
 
 /** Bindings and variables of the edge worker (see the root wrangler.toml). */
 export interface Env {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createKey, env, post, recordedFor, uniqueId } from "./support/edge.js";
-import { BUSY_RETRY_AFTER_SECONDS } from "./support/fake-origins.js";
+import { BUSY_RETRY_AFTER_SECONDS } from "./support/fakeOrigins.js";
 
 const completion = { model: "unmask-ar", prompt: "Hello", max_tokens: 4 };
 

@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { KeyLimits } from "../src/limits/key-limits.js";
+import type { KeyLimits } from "../src/limits/keyLimits.js";
 import { createKey, env, post } from "./support/edge.js";
 
 const generous: KeyLimits = { requestsPerMinute: 1000, tokensPerMinute: 1_000_000, concurrentRequests: 100, tokensPerDay: 10_000_000 };

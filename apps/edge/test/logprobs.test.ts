@@ -6,7 +6,7 @@ import tokenizerJson from "../../../models/tokenizer/tokenizer.json" with { type
 import { tokenPieces, tokenText } from "../src/tokens/tokenizer.js";
 import { callEdge, createKey, post, recordedFor, uniqueId } from "./support/edge.js";
 
-/** The test double's canned answer (test/support/fake-worker-origin.ts), and its canned scores: token i has −(i + 1)/10. */
+/** The test double's canned answer (test/support/fakeWorkerOrigin.ts), and its canned scores: token i has −(i + 1)/10. */
 const ANSWER = " Once upon a time, a small fox found a red ball in the snow.";
 const cannedLogprob = (i: number) => -(i + 1) / 10;
 

@@ -2,7 +2,7 @@ import OpenAI from "openai";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type EdgeCall, callEdge, createKey, post, readEvents, recordedFor, uniqueId } from "./support/edge.js";
 
-/** The test double's canned answer (test/support/fake-worker-origin.ts). */
+/** The test double's canned answer (test/support/fakeWorkerOrigin.ts). */
 const ANSWER = " Once upon a time, a small fox found a red ball in the snow.";
 /** Its length in tokens. */
 const ANSWER_TOKENS = 17;

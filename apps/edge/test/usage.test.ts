@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { DailyUsage } from "../src/limits/admission-policy.js";
+import type { DailyUsage } from "../src/limits/admissionPolicy.js";
 import { countTokens } from "../src/tokens/tokenizer.js";
 import { createKey, env, keyHeaders, post, readEvents, startEdgeCall } from "./support/edge.js";
 

@@ -1,9 +1,9 @@
 import { EVENT_STREAM_TYPE, type GenerateRequest, REQUEST_ID_HEADER, signRequest } from "@unmask/wire";
 import type { Config } from "../config.js";
 import { ApiError } from "../errors.js";
-import { attemptOrigin } from "./origin-attempt.js";
-import { originHealth } from "./origin-health.js";
-import type { UpstreamCall } from "./upstream-call.js";
+import { attemptOrigin } from "./originAttempt.js";
+import { originHealth } from "./OriginHealth.js";
+import type { UpstreamCall } from "./UpstreamCall.js";
 
 const GENERATE_PATH = "v1/generate";
 

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../app-env.js";
+import type { AppEnv } from "../appEnv.js";
 import { ApiError, invalidApiKey } from "../errors.js";
-import type { GenerationOutcome, LimitName, RateLimitState } from "../limits/admission-policy.js";
+import type { GenerationOutcome, LimitName, RateLimitState } from "../limits/admissionPolicy.js";
 
 /** Slack on top of the upstream deadline before the alarm reclaims a lease nobody released. */
 const LEASE_GRACE_MS = 30_000;

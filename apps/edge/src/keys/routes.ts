@@ -1,14 +1,14 @@
 import { Schema } from "effect";
 import { type Context, Hono } from "hono";
-import type { AppEnv } from "../app-env.js";
-import { requireAdmin } from "../auth/require-admin.js";
+import type { AppEnv } from "../appEnv.js";
+import { requireAdmin } from "../auth/requireAdmin.js";
 import { ApiError } from "../errors.js";
-import type { DailyUsage } from "../limits/admission-policy.js";
-import { KeyLimitsPatch } from "../limits/key-limits.js";
-import { jsonBody } from "../validation/json-body.js";
-import { strictStandardSchema } from "../validation/standard-schema.js";
-import { generateApiKey, isKeyId } from "./api-key.js";
-import { KeyStore } from "./key-store.js";
+import type { DailyUsage } from "../limits/admissionPolicy.js";
+import { KeyLimitsPatch } from "../limits/keyLimits.js";
+import { jsonBody } from "../validation/jsonBody.js";
+import { strictStandardSchema } from "../validation/standardSchema.js";
+import { generateApiKey, isKeyId } from "./apiKey.js";
+import { KeyStore } from "./KeyStore.js";
 
 const CreateKeyBody = strictStandardSchema(
   Schema.Struct({

@@ -1,14 +1,14 @@
 import { segmentMasks } from "@unmask/core";
 import { EVENT_STREAM_HEADERS, formatEvent } from "@unmask/wire";
 import { Hono } from "hono";
-import type { AppEnv } from "../app-env.js";
+import type { AppEnv } from "../appEnv.js";
 import type { Model } from "../config.js";
 import { ApiError } from "../errors.js";
-import { relayWorkerEvents } from "../forward/event-relay.js";
-import { startGeneration } from "../generation/start-generation.js";
-import { servedModel } from "../served-model.js";
-import { jsonBody } from "../validation/json-body.js";
-import { NativeGenerateBody } from "./generate-body.js";
+import { relayWorkerEvents } from "../forward/eventRelay.js";
+import { startGeneration } from "../generation/startGeneration.js";
+import { servedModel } from "../servedModel.js";
+import { jsonBody } from "../validation/jsonBody.js";
+import { NativeGenerateBody } from "./generateBody.js";
 
 const sameName = (field: string): string => field;
 

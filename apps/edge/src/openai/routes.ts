@@ -1,19 +1,19 @@
 import { EVENT_STREAM_HEADERS, type GenerateRequest, type GenerateResponse } from "@unmask/wire";
 import { Hono } from "hono";
-import type { AppEnv } from "../app-env.js";
+import type { AppEnv } from "../appEnv.js";
 import type { Model } from "../config.js";
 import { ApiError } from "../errors.js";
-import { relayWorkerEventStreams } from "../forward/event-relay.js";
-import { type StartedGeneration, startGenerations } from "../generation/start-generation.js";
-import { servedModel } from "../served-model.js";
-import { jsonBody } from "../validation/json-body.js";
-import { ChatCompletionBody } from "./chat-completion-body.js";
-import { CompletionBody, snakeCase } from "./completion-body.js";
-import { choice, completionHeader, completionUsage, finishReasonOf } from "./completion-format.js";
-import { completionLogprobs } from "./completion-logprobs.js";
-import { choicesPerPrompt, choiceSeed, completionPrompts } from "./completion-choices.js";
-import { choiceStream, completionStreamEnd } from "./completion-stream.js";
-import { StopSequenceFilter } from "./stop-sequences.js";
+import { relayWorkerEventStreams } from "../forward/eventRelay.js";
+import { type StartedGeneration, startGenerations } from "../generation/startGeneration.js";
+import { servedModel } from "../servedModel.js";
+import { jsonBody } from "../validation/jsonBody.js";
+import { ChatCompletionBody } from "./chatCompletionBody.js";
+import { CompletionBody, snakeCase } from "./completionBody.js";
+import { choice, completionHeader, completionUsage, finishReasonOf } from "./completionFormat.js";
+import { completionLogprobs } from "./completionLogprobs.js";
+import { choicesPerPrompt, choiceSeed, completionPrompts } from "./completionChoices.js";
+import { choiceStream, completionStreamEnd } from "./completionStream.js";
+import { StopSequenceFilter } from "./stopSequences.js";
 
 /** Drops absent values, so the worker applies its defaults and core's strict schemas see no `undefined`. */
 const present = <T extends object>(fields: T): Partial<T> =>

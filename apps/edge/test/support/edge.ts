@@ -1,8 +1,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index.js";
-import type { KeyLimits } from "../../src/limits/key-limits.js";
-import type { RecordedRequest } from "./fake-origins.js";
+import type { KeyLimits } from "../../src/limits/keyLimits.js";
+import type { RecordedRequest } from "./fakeOrigins.js";
 
 export { env };
 
