@@ -6,7 +6,7 @@ import { heapCensus } from "./support/heapCensus.js";
  * What finished generations leave on the edge's heap, counted in heap snapshots of `wrangler dev`
  * (real workerd) in front of the real gpu-worker: nothing per request, whether it completed or the
  * client cancelled its stream after the first chunk. Before the fixes each one stayed for good
- * (bench/README.md, "The edge's heap").
+ * (bench/README.md, "What the edge's heap held").
  */
 
 const RETAINED = ["UpstreamCall", "workerd / Request", "workerd / Response", "workerd / AbortSignal"] as const;
